@@ -1,0 +1,32 @@
+# Two commands: `make run` (set up + service with the demo) and `make test` (set up + whole suite).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: setup run test test-fast bench clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed
+	bash scripts/system-deps.sh runtime
+
+run: setup
+	$(BIN)/docs-service init
+	$(BIN)/docs-service demo
+	$(BIN)/docs-service serve --host $(HOST) --port $(PORT)
+
+test: setup
+	bash scripts/system-deps.sh test
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) instance search_index/*

@@ -1,0 +1,119 @@
+"""Pages: login/logout and user administration for admin."""
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask_login import login_user, logout_user
+
+from ..core import signals
+from ..core.access import AUTHENTICATED, PUBLIC, policy, roles, safe_next
+from ..core.api_helpers import paginate
+from ..core.db import db
+from ..core.errors import DomainError
+from . import operations as ops
+from . import queries
+from .models import ROLES
+
+bp = Blueprint("accounts_pages", __name__, template_folder="templates")
+ADMIN = roles("admin")
+
+ROLE_LABELS = {
+    "admin": "Administración", "normativo": "Normativo", "revisor": "Revisión", "titular": "Titular",
+    "validador": "Validación", "operativo": "Operativo", "consultor": "Consulta", "auditor": "Auditoría",
+}
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@policy(PUBLIC)
+def login():
+    next_url = safe_next(request.values.get("next"))
+    if request.method == "POST":
+        user = ops.check_login(request.form.get("nombre", "")[:64], request.form.get("password", "")[:200])
+        if user is None:
+            from ..audit.operations import record_refusal
+            record_refusal("inicio_sesion_fallido", resultado="rechazado",
+                           detalle={"nombre": request.form.get("nombre", "")[:64]})
+            flash("Usuario o contraseña incorrectos.", "error")
+            return render_template("accounts/login.html", next=next_url), 401
+        session.clear()
+        session.permanent = True
+        login_user(user)
+        signals.login_succeeded.send(user, actor=user)
+        return redirect(next_url)
+    return render_template("accounts/login.html", next=next_url)
+
+
+@bp.route("/logout", methods=["POST"])
+@policy(AUTHENTICATED)
+def logout():
+    signals.logout.send(g.user, actor=g.user)
+    logout_user()
+    session.clear()
+    flash("Sesión cerrada.", "info")
+    return redirect(url_for("accounts_pages.login"))
+
+
+@bp.route("/admin/usuarios")
+@policy(ADMIN)
+def users():
+    pagina = max(request.args.get("pagina", 1, type=int) or 1, 1)
+    rol = request.args.get("rol") if request.args.get("rol") in ROLES else None
+    total, items = paginate(queries.users_stmt(rol=rol), pagina, 50)
+    return render_template("accounts/users.html", users=items, total=total, pagina=pagina, rol=rol,
+                           roles=ROLES, labels=ROLE_LABELS)
+
+
+@bp.route("/admin/usuarios/nuevo", methods=["GET", "POST"])
+@policy(ADMIN)
+def new_user():
+    form = request.form
+    if request.method == "POST":
+        password = form.get("password") or None
+        try:
+            user = ops.create_user(g.user, nombre=form.get("nombre", ""), roles=form.getlist("roles"),
+                                   unidad=form.get("unidad") or None,
+                                   nombre_completo=form.get("nombre_completo", ""), password=password)
+        except DomainError as err:
+            flash(err.message, "error")
+            return render_template("accounts/user_form.html", form=form, roles=ROLES, labels=ROLE_LABELS,
+                                   units=_units()), err.status
+        flash(f"Usuario «{user.nombre}» creado.", "info")
+        return redirect(url_for("accounts_pages.user_detail", user_id=user.id))
+    return render_template("accounts/user_form.html", form=form, roles=ROLES, labels=ROLE_LABELS,
+                           units=_units())
+
+
+@bp.route("/admin/usuarios/<int:user_id>", methods=["GET", "POST"])
+@policy(ADMIN)
+def user_detail(user_id):
+    user = ops.get_user(user_id)
+    new_secret = None
+    status = 200
+    if request.method == "POST":
+        action = request.form.get("accion")
+        try:
+            if action == "token":
+                _token, new_secret = ops.create_token(g.user, user, descripcion=request.form.get("descripcion", ""))
+                flash("Token creado. Cópielo ahora: no se volverá a mostrar.", "info")
+            elif action == "revocar":
+                token = next((t for t in queries.tokens_of(user)
+                              if str(t.id) == request.form.get("token_id")), None)
+                if token is not None:
+                    ops.revoke_token(g.user, token)
+                    flash("Token revocado.", "info")
+            elif action in ("activar", "desactivar"):
+                ops.update_user(g.user, user, activo=action == "activar")
+                flash("Cuenta " + ("activada." if action == "activar" else "desactivada."), "info")
+            elif action == "roles":
+                ops.update_user(g.user, user, roles=request.form.getlist("roles"),
+                                unidad=request.form.get("unidad", ""))
+                flash("Roles y unidad actualizados.", "info")
+            elif action == "password":
+                ops.set_password(g.user, user, request.form.get("password", ""))
+                flash("Contraseña establecida.", "info")
+        except DomainError as err:
+            flash(err.message, "error")
+            status = err.status
+    return render_template("accounts/user_detail.html", user=user, tokens=queries.tokens_of(user),
+                           new_secret=new_secret, roles=ROLES, labels=ROLE_LABELS, units=_units()), status
+
+
+def _units():
+    return db.session.scalars(queries.units_stmt()).all()

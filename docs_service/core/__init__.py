@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: database, storage, errors, access, signals, HTTP hygiene and the CLI."""

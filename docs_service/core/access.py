@@ -1,0 +1,183 @@
+"""Who is calling, and may they call this endpoint. Deny by default: an endpoint without a declared
+policy refuses everyone (and a test fails). Object-level rules live as predicates on the models."""
+import hashlib
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from flask import current_app, g, redirect, request, url_for
+from flask_login import current_user
+
+from .db import db, utcnow
+from .errors import NotAllowed, NotFound, Unauthorized
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Who may reach an endpoint: nobody but the listed roles (any authenticated user when roles is
+    empty and public is False; anyone when public is True)."""
+    name: str
+    roles: tuple = ()
+    public: bool = False
+
+    def allows(self, user) -> bool:
+        if self.public:
+            return True
+        if user is None:
+            return False
+        return not self.roles or user.has_role(*self.roles)
+
+
+PUBLIC = Policy("publico", public=True)
+AUTHENTICATED = Policy("autenticado")
+
+
+def roles(*names: str) -> Policy:
+    return Policy("roles:" + ",".join(names), roles=tuple(names))
+
+
+def policy(p: Policy):
+    """Declare the policy of a view function or a MethodView method."""
+    def decorate(func):
+        func._policy = p
+        return func
+    return decorate
+
+
+# Endpoints registered by libraries, whose functions we do not decorate.
+LIBRARY_POLICIES = {
+    "static": PUBLIC,
+    "api-docs.openapi_json": AUTHENTICATED,
+    "api-docs.openapi_swagger_ui": AUTHENTICATED,
+}
+
+
+def accepts_multipart(func):
+    """Mark an API handler that takes a multipart upload instead of JSON."""
+    func._multipart = True
+    return func
+
+
+def view_attr(app, endpoint: str, method: str, name: str):
+    """An attribute set by our decorators on a view function or on a MethodView's method."""
+    view = app.view_functions.get(endpoint)
+    if view is None:
+        return None
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        handler = getattr(view_class, method.lower(), None)
+        if handler is None and method == "HEAD":
+            handler = getattr(view_class, "get", None)
+        return getattr(handler, name, None)
+    return getattr(view, name, None)
+
+
+def endpoint_policy(app, endpoint: str, method: str) -> Policy | None:
+    if method == "OPTIONS":
+        return PUBLIC  # answered by Flask itself with the Allow header; no data
+    if endpoint in LIBRARY_POLICIES:
+        return LIBRARY_POLICIES[endpoint]
+    return view_attr(app, endpoint, method, "_policy")
+
+
+def check_content_type():
+    """API writes take JSON (or multipart where the handler says so); anything else is 415."""
+    if not request.path.startswith("/api/") or request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        return
+    if not request.content_length and not request.headers.get("Transfer-Encoding"):
+        return
+    mimetype = request.mimetype
+    if mimetype == "application/json":
+        return
+    if mimetype == "multipart/form-data" and view_attr(current_app, request.endpoint, request.method, "_multipart"):
+        return
+    from .errors import UnsupportedType
+    if view_attr(current_app, request.endpoint, request.method, "_multipart"):
+        expected, label = "multipart/form-data", "un formulario multipart/form-data con el archivo"
+    else:
+        expected, label = "application/json", "JSON (application/json)"
+    raise UnsupportedType(f"Tipo de contenido no aceptado; envíe {label}.", esperado=expected)
+
+
+def hash_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _user_from_bearer(header: str):
+    from ..accounts.models import ApiToken
+    scheme, _, secret = header.partition(" ")
+    secret = secret.strip()
+    if scheme.lower() != "bearer" or not secret or len(secret) > 200:
+        raise Unauthorized("El encabezado Authorization debe ser «Bearer <token>».", code="token_invalido")
+    token = db.session.query(ApiToken).filter_by(token_hash=hash_token(secret)).one_or_none()
+    if token is None:
+        raise Unauthorized("El token no es válido.", code="token_invalido")
+    if token.revocado is not None:
+        raise Unauthorized("El token fue revocado.", code="token_revocado")
+    if token.expira is not None and token.expira <= utcnow():
+        raise Unauthorized("El token expiró.", code="token_expirado")
+    if not token.usuario.activo:
+        raise Unauthorized("La cuenta está desactivada.", code="cuenta_inactiva")
+    return token.usuario
+
+
+def authenticate():
+    """Resolve g.user from a Bearer token (API) or the session (pages); g.via tells which."""
+    g.user, g.via = None, None
+    header = request.headers.get("Authorization")
+    if header and request.path.startswith("/api/"):
+        g.user, g.via = _user_from_bearer(header), "token"
+    elif current_user and current_user.is_authenticated:
+        g.user, g.via = current_user._get_current_object(), "sesion"
+    g.user_name = g.user.nombre if g.user is not None else None
+
+
+def init_app(app):
+    from ..extensions import csrf
+
+    @app.before_request
+    def _authorize():
+        if request.endpoint is None:
+            return None  # routing will answer 404/405
+        p = endpoint_policy(current_app, request.endpoint, request.method)
+        if p is None:
+            raise NotAllowed("Esta ruta no tiene una política de acceso declarada.", code="sin_politica")
+        check_content_type()
+        authenticate()
+        if g.user is None and not p.public:
+            if request.path.startswith("/api/"):
+                raise Unauthorized()
+            return redirect(url_for("accounts_pages.login", next=safe_next(request.full_path)))
+        if g.via != "token" and request.method not in ("GET", "HEAD", "OPTIONS"):
+            csrf.protect()
+        if p.allows(g.user):
+            return None
+        from ..audit.operations import record_refusal
+        record_refusal("acceso_denegado", detalle={"ruta": request.path[:200], "metodo": request.method})
+        raise NotAllowed()
+
+
+def require(condition: bool, hide: bool = False, message: str | None = None, code: str | None = None):
+    """Object-level check: 404 when existence must not leak, 403 otherwise; audited either way."""
+    if condition:
+        return
+    from ..audit.operations import record_refusal
+    record_refusal("acceso_denegado", detalle={"ruta": request.path[:200], "metodo": request.method})
+    if hide:
+        raise NotFound()
+    raise NotAllowed(message, code=code)
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site paths may be redirected to after login; anything else goes home."""
+    if not target or any(ord(c) < 32 or c == "\\" for c in target):
+        return "/"
+    from urllib.parse import unquote
+    decoded = unquote(target)
+    if "\\" in decoded or any(ord(c) < 32 for c in decoded):
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    if target.endswith("?"):
+        target = target[:-1]
+    return target

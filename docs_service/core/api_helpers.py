@@ -1,0 +1,46 @@
+"""Shared API pieces: pagination, list envelopes, ETags."""
+from flask import request
+from marshmallow import Schema, fields, validate
+from sqlalchemy import func, select
+
+from .db import db
+from .errors import PreconditionRequired, StaleVersion
+
+
+class StrictSchema(Schema):
+    """Input schemas refuse unknown fields (no mass assignment)."""
+
+    class Meta:
+        unknown = "raise"
+
+
+class PageQuery(StrictSchema):
+    pagina = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000),
+                            metadata={"description": "Página (desde 1)."})
+    por_pagina = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100),
+                                metadata={"description": "Elementos por página (1 a 100)."})
+
+
+def paginate(stmt, pagina: int, por_pagina: int):
+    """Returns (total, items) for a select statement of ORM entities."""
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    items = db.session.scalars(stmt.limit(por_pagina).offset((pagina - 1) * por_pagina)).unique().all()
+    return total, items
+
+
+def list_schema(item_schema, name: str):
+    """A `{total, items}` envelope schema for a list endpoint."""
+    return type(name, (Schema,), {"total": fields.Integer(), "items": fields.List(fields.Nested(item_schema))})
+
+
+def etag_of(kind: str, obj_id, version) -> str:
+    return f'"{kind}-{obj_id}-v{version}"'
+
+
+def require_if_match(current: str) -> None:
+    """A write that replaces state must name the version it read."""
+    sent = request.headers.get("If-Match")
+    if not sent:
+        raise PreconditionRequired()
+    if current not in [t.strip() for t in sent.split(",")] and sent.strip() != "*":
+        raise StaleVersion(etag_actual=current)

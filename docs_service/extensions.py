@@ -1,0 +1,10 @@
+"""Unbound extensions, bound to an app in create_app()."""
+from flask_login import LoginManager
+from flask_smorest import Api
+from flask_wtf.csrf import CSRFProtect
+
+from .core.db import db  # noqa: F401  (re-exported)
+
+api = Api()
+csrf = CSRFProtect()
+login_manager = LoginManager()

@@ -1,0 +1,1 @@
+"""Layout, home page, health check and the self-hosted API docs assets."""

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian libraries the service needs (and Chromium for the browser tests) when they
+# are missing. Installs only as root; otherwise says what to install and fails.
+set -euo pipefail
+want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+if [ "${1:-runtime}" = "test" ]; then
+  want+=(chromium)
+fi
+missing=()
+for pkg in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "Faltan paquetes del sistema: ${missing[*]}. Instálelos con: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+echo "Instalando paquetes del sistema: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq "${missing[@]}" >/dev/null

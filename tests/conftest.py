@@ -1,0 +1,184 @@
+"""Fixtures: an app on a real database (SQLite file, and PostgreSQL when
+DOCS_SERVICE_TEST_POSTGRES_URL is set), its client and CLI runner, users and tokens."""
+import os
+import re
+import secrets
+import shutil
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from docs_service import create_app
+from docs_service.core.db import transaction
+from docs_service.core.storage import MemoryStorage
+
+PG_URL = os.environ.get("DOCS_SERVICE_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])
+PASSWORD = "contrasena-de-prueba"
+
+
+def _seed(app):
+    from docs_service.accounts.operations import load_catalog
+    with app.app_context(), transaction() as session:
+        session.execute(text("INSERT INTO auditoria_cabeza (id, ultimo_hash) VALUES (1, :h)"), {"h": "0" * 64})
+        load_catalog()
+
+
+def _migrate(app):
+    from docs_service.core.migrate import upgrade
+    with app.app_context():
+        upgrade()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A migrated SQLite file with the catalog, copied for each test."""
+    folder = tmp_path_factory.mktemp("template")
+    path = folder / "template.db"
+    app = create_app({"INSTANCE": str(folder / "instance"), "DATABASE_URL": f"sqlite:///{path}",
+                      "SECRET_KEY": "plantilla"})
+    _migrate(app)
+    with app.app_context():
+        from docs_service.accounts.operations import load_catalog
+        with transaction():
+            load_catalog()
+    app.extensions["docs_engine"].dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_schema():
+    """A fresh PostgreSQL schema for this test session, migrated once, dropped at the end."""
+    if not PG_URL:
+        pytest.fail("PostgreSQL requested without DOCS_SERVICE_TEST_POSTGRES_URL")
+    from docs_service.config import normalize_db_url
+    base = normalize_db_url(PG_URL)
+    schema = f"t_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    url = f"{base}{sep}options=-csearch_path%3D{schema}"
+    app = create_app({"INSTANCE": "/tmp/docs-service-pg-template", "DATABASE_URL": url, "SECRET_KEY": "x"})
+    _migrate(app)
+    app.extensions["docs_engine"].dispose()
+    yield url
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def _reset_pg(url):
+    from docs_service.models import metadata
+    engine = create_engine(url)
+    names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request):
+    return request.param
+
+
+@pytest.fixture
+def db_url(backend, tmp_path, request):
+    if backend == "sqlite":
+        path = tmp_path / "test.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("pg_schema")
+    _reset_pg(url)
+    return url
+
+
+@pytest.fixture
+def make_app(db_url, tmp_path, backend):
+    apps = []
+
+    def factory(**overrides):
+        config = {"INSTANCE": str(tmp_path / "instance"), "DATABASE_URL": db_url, "SECRET_KEY": "clave-de-prueba",
+                  "STORAGE": MemoryStorage(), "COOKIE_SECURE": False, "PUBLIC_URL": "http://testserver"}
+        config.update(overrides)
+        app = create_app(config)
+        apps.append(app)
+        return app
+
+    first = factory()
+    if backend == "postgres":
+        _seed(first)
+    else:
+        with first.app_context(), transaction() as session:
+            if session.execute(text("SELECT count(*) FROM auditoria_cabeza")).scalar() == 0:
+                session.execute(text("INSERT INTO auditoria_cabeza (id, ultimo_hash) VALUES (1, :h)"), {"h": "0" * 64})
+    factory.first = first
+    yield factory
+    for app in apps:
+        app.extensions["docs_engine"].dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app.first
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def users(app):
+    """Create users on demand: users("ana", ["operativo"], "3301") -> (id, token)."""
+    from docs_service.accounts import operations as ops
+
+    def create(nombre, roles, unidad=None, password=PASSWORD):
+        with app.app_context(), transaction():
+            user = ops.create_user(None, nombre=nombre, roles=list(roles), unidad=unidad, password=password)
+            _token, secret = ops.create_token(None, user, descripcion="prueba")
+            return user.id, secret
+    return create
+
+
+@pytest.fixture
+def auth():
+    def header(token):
+        return {"Authorization": f"Bearer {token}"}
+    return header
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "la página no trae token CSRF"
+    return match.group(1)
+
+
+@pytest.fixture
+def login(client):
+    """Log the test client in through the real login form."""
+    def do(nombre, password=PASSWORD):
+        page = client.get("/login")
+        response = client.post("/login", data={"nombre": nombre, "password": password,
+                                               "csrf_token": csrf_from(page.get_data(as_text=True))})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+    return do
+
+
+def audit_rows(app, **filters):
+    from sqlalchemy import select
+    from docs_service.audit.models import AuditEntry
+    from docs_service.core.db import db
+    with app.app_context():
+        stmt = select(AuditEntry).order_by(AuditEntry.id)
+        for key, value in filters.items():
+            stmt = stmt.where(getattr(AuditEntry, key) == value)
+        rows = db.session.scalars(stmt).all()
+        db.session.close()
+        return rows
