@@ -74,6 +74,12 @@ def _reset_pg(url):
     names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        # Tests may remove the append-only guard or add a failing trigger: restore the migrated state.
+        conn.execute(text("DROP TRIGGER IF EXISTS romper ON auditoria"))
+        conn.execute(text("DROP FUNCTION IF EXISTS romper()"))
+        conn.execute(text("DROP TRIGGER IF EXISTS auditoria_no_change ON auditoria"))
+        conn.execute(text("CREATE TRIGGER auditoria_no_change BEFORE UPDATE OR DELETE ON auditoria "
+                          "FOR EACH ROW EXECUTE FUNCTION auditoria_append_only()"))
     engine.dispose()
 
 

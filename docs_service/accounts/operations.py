@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import flag_modified
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core import signals
@@ -125,6 +126,7 @@ def update_user(actor, user: User, *, roles: list[str] | None = None, unidad: st
     if "operativo" in user.roles and (user.unidad is None or user.unidad.tipo == "central"):
         raise InvalidInput("Un usuario operativo debe pertenecer a un OOAD o a una Subdelegación.",
                            code="unidad_requerida", errors={"unidad": ["Obligatoria para el rol operativo."]})
+    flag_modified(user, "nombre_completo")  # always bump the row's version, even for role-only changes
     db.session.flush()
     signals.user_updated.send(user, actor=actor, **changes)
     return user

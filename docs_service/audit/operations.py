@@ -4,9 +4,11 @@ import json
 
 from flask import g, has_request_context, request
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..core import signals
 from ..core.db import after_rollback, db, utcnow
+from ..core.errors import Unavailable
 from .models import GENESIS, AuditEntry, AuditHead
 
 HASHED = ("fecha", "actor_id", "actor", "roles", "accion", "objeto_tipo", "objeto_id", "resultado",
@@ -43,9 +45,13 @@ def record(accion: str, *, actor=None, objeto=None, objeto_tipo=None, objeto_id=
         prev_hash=head.ultimo_hash,
     )
     entry.hash = entry_hash(entry)
-    session.add(entry)
-    head.ultimo_hash = entry.hash
-    session.flush()
+    try:
+        session.add(entry)
+        head.ultimo_hash = entry.hash
+        session.flush()
+    except SQLAlchemyError as err:  # fail closed: no audited change without its audit row
+        raise Unavailable("No se pudo registrar la auditoría; el cambio no se aplicó.",
+                          code="auditoria_no_disponible") from err
     return entry
 
 

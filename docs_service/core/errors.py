@@ -187,6 +187,12 @@ def init_app(app):
         allow = {k: v for k, v in headers.items() if k.lower() == "allow"}
         return render_error(status, HTTP_CODES.get(status, "error"), message, errors, headers=allow, **extra)
 
+    from sqlalchemy.orm.exc import StaleDataError
+
+    @app.errorhandler(StaleDataError)
+    def _stale(_err):
+        return render_error(409, StaleVersion.code, StaleVersion.message)
+
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):
         log.exception("unhandled error")

@@ -6,6 +6,8 @@ import secrets
 import time
 
 from flask import g, request
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from . import db as dbmod
 from .errors import render_error
@@ -58,6 +60,10 @@ def init_app(app):
     def _finish(response):
         try:
             dbmod.finish(response.status_code < 400)
+        except (StaleDataError, IntegrityError) as err:
+            logging.getLogger(__name__).warning("commit conflict: %s", type(err).__name__)
+            response = render_error(409, "conflicto_de_version",
+                                    "Otra persona modificó el recurso al mismo tiempo; vuelva a cargarlo.")
         except Exception:
             logging.getLogger(__name__).exception("commit failed")
             response = render_error(503, "servicio_no_disponible",
