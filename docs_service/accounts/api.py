@@ -27,7 +27,7 @@ class Me(MethodView):
     @blp.response(200, UserOut)
     def get(self):
         """El usuario que llama"""
-        return g.user
+        return g.user.model
 
 
 @blp.route("/unidades")

@@ -1,5 +1,6 @@
 """Who is calling, and may they call this endpoint. Deny by default: an endpoint without a declared
 policy refuses everyone (and a test fails). Object-level rules live as predicates on the models."""
+import functools
 import hashlib
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -102,22 +103,81 @@ def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+class Principal:
+    """The authenticated caller, read from the database on every request with two small queries.
+    Common attributes are plain; anything else falls back to the full `User` model, loaded lazily."""
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+
+    def __init__(self, id, nombre, unidad_id, unidad_clave, roles):
+        self.id, self.nombre, self.unidad_id, self.unidad_clave = id, nombre, unidad_id, unidad_clave
+        self.roles = sorted(roles)
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def has_role(self, *names: str) -> bool:
+        return any(r in names for r in self.roles)
+
+    @property
+    def model(self):
+        from ..accounts.models import User
+        if "_model" not in self.__dict__:
+            self.__dict__["_model"] = db.session.get(User, self.id)
+        return self.__dict__["_model"]
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.model, name)
+
+
+@functools.cache
+def _principal_statements():
+    """Built once: statement construction costs more than running these indexed lookups."""
+    from sqlalchemy import bindparam, select
+
+    from ..accounts.models import ApiToken, Unit, User, UserRole
+    cols = [User.id, User.nombre, User.activo, User.unidad_id, Unit.clave]
+    by_token = select(*cols, ApiToken.revocado, ApiToken.expira) \
+        .join(ApiToken, ApiToken.usuario_id == User.id).outerjoin(Unit, User.unidad_id == Unit.id) \
+        .where(ApiToken.token_hash == bindparam("h"))
+    by_id = select(*cols).outerjoin(Unit, User.unidad_id == Unit.id).where(User.id == bindparam("uid"))
+    roles = select(UserRole.rol).where(UserRole.usuario_id == bindparam("uid"))
+    return by_token, by_id, roles
+
+
+def load_principal(user_id: int | None = None, token_hash: str | None = None):
+    """Returns (Principal or None when inactive, the matched row or None)."""
+    by_token, by_id, roles_of = _principal_statements()
+    conn = db.session.connection()
+    if token_hash is not None:
+        row = conn.execute(by_token, {"h": token_hash}).first()
+    else:
+        row = conn.execute(by_id, {"uid": user_id}).first()
+    if row is None:
+        return None, None
+    roles = conn.execute(roles_of, {"uid": row.id}).scalars().all()
+    principal = Principal(row.id, row.nombre, row.unidad_id, row.clave, roles) if row.activo else None
+    return principal, row
+
+
 def _user_from_bearer(header: str):
-    from ..accounts.models import ApiToken
     scheme, _, secret = header.partition(" ")
     secret = secret.strip()
     if scheme.lower() != "bearer" or not secret or len(secret) > 200:
         raise Unauthorized("El encabezado Authorization debe ser «Bearer <token>».", code="token_invalido")
-    token = db.session.query(ApiToken).filter_by(token_hash=hash_token(secret)).one_or_none()
-    if token is None:
+    principal, row = load_principal(token_hash=hash_token(secret))
+    if row is None:
         raise Unauthorized("El token no es válido.", code="token_invalido")
-    if token.revocado is not None:
+    if row.revocado is not None:
         raise Unauthorized("El token fue revocado.", code="token_revocado")
-    if token.expira is not None and token.expira <= utcnow():
+    if row.expira is not None and row.expira <= utcnow():
         raise Unauthorized("El token expiró.", code="token_expirado")
-    if not token.usuario.activo:
+    if principal is None:
         raise Unauthorized("La cuenta está desactivada.", code="cuenta_inactiva")
-    return token.usuario
+    return principal
 
 
 def authenticate():
@@ -142,6 +202,8 @@ def init_app(app):
         if p is None:
             raise NotAllowed("Esta ruta no tiene una política de acceso declarada.", code="sin_politica")
         check_content_type()
+        if view_attr(current_app, request.endpoint, request.method, "_writes"):
+            g.write_intent = True
         authenticate()
         if g.user is None and not p.public:
             if request.path.startswith("/api/"):

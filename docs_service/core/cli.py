@@ -86,3 +86,5 @@ def register_commands(app):
     from .demo import demo_command
     for command in (init_command, serve_command, demo_command, users_group, tokens_group, audit_group):
         app.cli.add_command(command)
+if __name__ == "__main__":
+    main()

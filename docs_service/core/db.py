@@ -3,7 +3,7 @@ import logging
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
-from flask import current_app, g
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -46,10 +46,26 @@ def make_engine(url: str, busy_timeout_ms: int = 15000):
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write_intent() else "BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def write_intent() -> bool:
+    """Whether the current unit of work may write. Reads (GET/HEAD) run in deferred transactions so
+    WAL readers never wait; writes, commands and handlers marked @writes take the write lock first."""
+    if not has_request_context():
+        return True
+    if "write_intent" in g:
+        return g.write_intent
+    return request.method not in ("GET", "HEAD", "OPTIONS")
+
+
+def writes(func):
+    """Mark a GET handler that writes (e.g. an audited download) so its transaction is IMMEDIATE."""
+    func._writes = True
+    return func
 
 
 class Database:
@@ -121,6 +137,7 @@ def _run_in_new_transaction(hooks):
         return
     session = db.new_session()
     g.db_session = session
+    g.write_intent = True
     try:
         for hook in hooks:
             hook()

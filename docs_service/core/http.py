@@ -45,6 +45,7 @@ def configure_logging(level: str) -> None:
         root.addHandler(handler)
     root.setLevel(level)
     root.propagate = False
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "Task queue depth" is load, not a fault
 
 
 def init_app(app):

@@ -3,7 +3,7 @@ from babel.dates import format_date, format_datetime
 from flask import current_app, g
 from flask_wtf.csrf import CSRFError
 
-from ..core.db import db
+from ..core.access import load_principal
 from ..core.errors import render_error
 from ..extensions import login_manager
 
@@ -38,11 +38,9 @@ def init_app(app):
 
     @login_manager.user_loader
     def _load(user_id):
-        from ..accounts.models import User
         if not str(user_id).isdigit():
             return None
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.activo else None
+        return load_principal(user_id=int(user_id))[0]
 
     @app.errorhandler(CSRFError)
     def _csrf(err):

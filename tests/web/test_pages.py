@@ -1,0 +1,66 @@
+"""The pages: login, home per role, and user administration, through real forms with CSRF."""
+from tests.conftest import csrf_from
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get("/admin/usuarios")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=/admin/usuarios")
+
+
+def test_home_shows_each_role_what_it_can_do(client, users, login):
+    users("ana", ["operativo"], "3301")
+    login("ana")
+    page = client.get("/").get_data(as_text=True)
+    assert "Acusar recibo" in page and "Administrar usuarios" not in page
+    client.post("/logout", data={"csrf_token": csrf_from(page)})
+    users("jefa", ["admin"], "09")
+    login("jefa")
+    page = client.get("/").get_data(as_text=True)
+    assert "Administrar usuarios" in page and "Acusar recibo" not in page
+
+
+def test_non_admin_cannot_open_user_admin(client, users, login):
+    users("ana", ["operativo"], "3301")
+    login("ana")
+    assert client.get("/admin/usuarios").status_code == 403
+
+
+def test_admin_creates_user_and_token_through_forms(client, users, login, auth):
+    users("jefa", ["admin"], "09")
+    login("jefa")
+    form = client.get("/admin/usuarios/nuevo").get_data(as_text=True)
+    created = client.post("/admin/usuarios/nuevo", data={
+        "csrf_token": csrf_from(form), "nombre": "ana.lopez", "nombre_completo": "Ana López",
+        "roles": ["operativo"], "unidad": "3301"})
+    assert created.status_code == 302
+    detail_url = created.headers["Location"]
+    detail = client.get(detail_url).get_data(as_text=True)
+    assert "operativo" in detail and "3301" in detail
+    with_token = client.post(detail_url, data={"csrf_token": csrf_from(detail), "accion": "token",
+                                               "descripcion": "captura"}).get_data(as_text=True)
+    import re
+    secret = re.search(r'data-testid="token-nuevo">([^<]+)<', with_token).group(1)
+    assert client.get("/api/v1/yo", headers=auth(secret)).get_json()["nombre"] == "ana.lopez"
+    again = client.get(detail_url).get_data(as_text=True)
+    assert secret not in again  # shown once
+
+
+def test_invalid_form_shows_spanish_error_and_creates_nothing(client, users, login):
+    users("jefa", ["admin"], "09")
+    login("jefa")
+    form = client.get("/admin/usuarios/nuevo").get_data(as_text=True)
+    response = client.post("/admin/usuarios/nuevo", data={
+        "csrf_token": csrf_from(form), "nombre": "ana", "roles": ["operativo"], "unidad": ""})
+    assert response.status_code == 422
+    assert "debe pertenecer a un OOAD" in response.get_data(as_text=True)
+    listing = client.get("/admin/usuarios").get_data(as_text=True)
+    assert ">ana<" not in listing
+
+
+def test_logout_ends_the_session(client, users, login):
+    users("ana", ["consultor"], "09")
+    login("ana")
+    page = client.get("/").get_data(as_text=True)
+    assert client.post("/logout", data={"csrf_token": csrf_from(page)}).status_code == 302
+    assert client.get("/").status_code == 302
