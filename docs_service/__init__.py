@@ -44,9 +44,11 @@ def _register_blueprints(app, api):
     from .accounts import api as accounts_api
     from .accounts import views as accounts_views
     from .audit import api as audit_api
+    from .documents import api as documents_api
     from .web import views as web_views
+    from .workflow import api as workflow_api
 
-    for module in (accounts_api, audit_api):
+    for module in (accounts_api, audit_api, documents_api, workflow_api):
         api.register_blueprint(module.blp)
     for module in (web_views, accounts_views):
         app.register_blueprint(module.bp)

@@ -32,6 +32,7 @@ SETTINGS = {
     "LOG_LEVEL": (str, "INFO"),
     "ADMIN_PASSWORD": (str, ""),
     "ACUSE_PLAZO_DIAS_HABILES": (int, 10),
+    "CLAVE_PATTERN": (str, r"[0-9A-Z]{4}-\d{3}-\d{3}"),
 }
 
 

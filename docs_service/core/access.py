@@ -86,13 +86,11 @@ def check_content_type():
         return
     if not request.content_length and not request.headers.get("Transfer-Encoding"):
         return
-    mimetype = request.mimetype
-    if mimetype == "application/json":
-        return
-    if mimetype == "multipart/form-data" and view_attr(current_app, request.endpoint, request.method, "_multipart"):
+    multipart = view_attr(current_app, request.endpoint, request.method, "_multipart")
+    if request.mimetype == ("multipart/form-data" if multipart else "application/json"):
         return
     from .errors import UnsupportedType
-    if view_attr(current_app, request.endpoint, request.method, "_multipart"):
+    if multipart:
         expected, label = "multipart/form-data", "un formulario multipart/form-data con el archivo"
     else:
         expected, label = "application/json", "JSON (application/json)"

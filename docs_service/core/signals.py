@@ -14,6 +14,7 @@ logout = _signals.signal("cierre_sesion", doc="A user logged out.")
 catalog_loaded = _signals.signal("catalogo_cargado", doc="The organisational catalog was loaded or updated.")
 
 document_created = _signals.signal("documento_creado", doc="A normative document was registered.")
+document_updated = _signals.signal("documento_modificado", doc="A document's metadata changed.")
 version_uploaded = _signals.signal("version_cargada", doc="A new immutable version was uploaded.")
 version_transitioned = _signals.signal("version_transicion", doc="A version moved through the workflow.")
 version_published = _signals.signal("version_publicada", doc="A version was published with its vigencia.")
@@ -23,6 +24,6 @@ file_downloaded = _signals.signal("archivo_descargado", doc="A stored file was d
 
 # Signals whose every send is written to the audit trail.
 AUDITED = [user_created, user_updated, password_changed, token_created, token_revoked,
-           login_succeeded, logout, catalog_loaded, document_created, version_uploaded,
+           login_succeeded, logout, catalog_loaded, document_created, document_updated, version_uploaded,
            version_transitioned, version_published, document_abrogated, acuse_registered,
            file_downloaded]

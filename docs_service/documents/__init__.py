@@ -1,0 +1,1 @@
+"""Normative documents: metadata, relations, immutable versions with their sections, vigencia, diff."""

@@ -1,0 +1,53 @@
+"""PDF text extraction in a separate, resource-limited process: a parser bomb costs that process,
+never the web worker. Reads the PDF on stdin, writes JSON {"pages": [...], "active": [...]}."""
+import json
+import os
+import resource
+import subprocess
+import sys
+
+from ..core.errors import InvalidUpload
+
+TIMEOUT_S = 10
+MEMORY_BYTES = 512 * 1024 * 1024
+
+
+def _limits():
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+    resource.setrlimit(resource.RLIMIT_CPU, (TIMEOUT_S, TIMEOUT_S + 1))
+
+
+def extract_pdf_pages(data: bytes) -> list[str]:
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "PYTHONPATH", "LANG", "HOME")}
+    try:
+        proc = subprocess.run([sys.executable, "-m", "docs_service.documents.pdf_worker"], input=data,
+                              capture_output=True, timeout=TIMEOUT_S, preexec_fn=_limits, env=env)
+    except subprocess.TimeoutExpired:
+        proc = None
+    if proc is None or proc.returncode != 0:
+        raise InvalidUpload("El PDF no se pudo leer o excede los límites de procesamiento.",
+                            code="pdf_invalido_o_excede_limites")
+    result = json.loads(proc.stdout)
+    if result.get("active"):
+        raise InvalidUpload("El PDF contiene contenido activo (JavaScript, acciones o archivos incrustados); "
+                            "no se permite.", code="pdf_contenido_activo", elementos=result["active"])
+    return result["pages"]
+
+
+def _main():
+    import io
+
+    from pypdf import PdfReader
+    reader = PdfReader(io.BytesIO(sys.stdin.buffer.read()), strict=False)
+    root = reader.trailer["/Root"]
+    active = [key for key in ("/OpenAction", "/AA") if key in root]
+    names = root.get("/Names")
+    if names is not None:
+        names = names.get_object()
+        active += [key for key in ("/JavaScript", "/EmbeddedFiles") if key in names]
+    pages = [page.extract_text() or "" for page in reader.pages]
+    json.dump({"pages": pages, "active": active}, sys.stdout)
+
+
+if __name__ == "__main__":
+    _main()

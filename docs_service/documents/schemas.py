@@ -1,0 +1,164 @@
+"""Input and output schemas of the documents API."""
+from marshmallow import Schema, fields, validate
+
+from ..core.api_helpers import PageQuery, StrictSchema
+from ..workflow.states import ACTIONS, STATES
+from .models import RELACIONES, TIPOS
+
+
+class RelationIn(StrictSchema):
+    tipo = fields.String(required=True, validate=validate.OneOf(list(RELACIONES)))
+    clave = fields.String(required=True, validate=validate.Length(max=32))
+    numerales = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class DocumentCreate(StrictSchema):
+    clave = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    titulo = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    tipo = fields.String(required=True, validate=validate.OneOf(list(TIPOS)))
+    area = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    fundamento = fields.String(load_default="", validate=validate.Length(max=5000))
+    palabras_clave = fields.String(load_default="", validate=validate.Length(max=500))
+    relaciones = fields.List(fields.Nested(RelationIn), load_default=list, validate=validate.Length(max=50))
+
+
+class DocumentUpdate(StrictSchema):
+    titulo = fields.String(validate=validate.Length(min=1, max=300))
+    area = fields.String(validate=validate.Length(min=1, max=200))
+    fundamento = fields.String(validate=validate.Length(max=5000))
+    palabras_clave = fields.String(validate=validate.Length(max=500))
+
+
+class VigenciaOut(Schema):
+    numero = fields.Integer()
+    estado = fields.String()
+    vigente_desde = fields.Date(allow_none=True)
+    vigente_hasta = fields.Date(allow_none=True)
+
+
+class RelationOut(Schema):
+    tipo = fields.String()
+    clave = fields.Function(lambda r: r.destino.clave)
+    documento_id = fields.Integer(attribute="destino_id")
+    numerales = fields.String()
+
+
+class DocumentOut(Schema):
+    id = fields.Integer()
+    clave = fields.String()
+    titulo = fields.String()
+    tipo = fields.String()
+    area = fields.String()
+    fundamento = fields.String()
+    palabras_clave = fields.String()
+    abrogado_desde = fields.Date(allow_none=True)
+    version_vigente = fields.Nested(VigenciaOut, allow_none=True)
+    versiones = fields.Integer()
+
+
+class DocumentDetail(DocumentOut):
+    relaciones = fields.List(fields.Nested(RelationOut), attribute="relations")
+    abrogado_por = fields.Function(lambda d: d.abrogado_por_clave)
+    motivo_abrogacion = fields.String(allow_none=True)
+
+
+class CatalogQuery(PageQuery):
+    tipo = fields.String(validate=validate.OneOf(list(TIPOS)))
+    estado = fields.String(validate=validate.OneOf(list(STATES)))
+    area = fields.String(validate=validate.Length(max=200))
+    q = fields.String(validate=validate.Length(max=200), metadata={"description": "Texto en clave, título o palabras clave."})
+    vigente_al = fields.Date(metadata={"description": "Solo documentos en vigor ese día, con la versión vigente entonces."})
+
+
+class SectionOut(Schema):
+    numeral = fields.String()
+    titulo = fields.String()
+    texto = fields.String()
+    nivel = fields.Integer()
+
+
+class VersionSummary(Schema):
+    numero = fields.Integer()
+    estado = fields.String()
+    sha256 = fields.String()
+    nombre_archivo = fields.String()
+    tipo_archivo = fields.String()
+    tamano = fields.Integer()
+    resumen = fields.String()
+    autor_id = fields.Integer()
+    creado = fields.DateTime()
+    vigente_desde = fields.Date(allow_none=True)
+    vigente_hasta = fields.Date(allow_none=True)
+    publicado = fields.DateTime(allow_none=True)
+    secciones = fields.Function(lambda v: len(v.sections))
+
+
+class VersionOut(VersionSummary):
+    documento_id = fields.Integer()
+    secciones = fields.List(fields.Nested(SectionOut), attribute="sections")
+
+
+class UploadForm(StrictSchema):
+    resumen = fields.String(required=True, validate=validate.Length(min=1, max=5000),
+                            metadata={"description": "Resumen de cambios de esta versión."})
+
+
+class Destinatarios(StrictSchema):
+    todas = fields.Boolean()
+    ooad = fields.List(fields.String(validate=validate.Regexp(r"^\d{2}$")), validate=validate.Length(max=40))
+    unidades = fields.List(fields.String(validate=validate.Regexp(r"^\d{2}(\d{2})?$")), validate=validate.Length(max=200))
+
+
+class TransitionIn(StrictSchema):
+    accion = fields.String(required=True, validate=validate.OneOf(ACTIONS))
+    comentario = fields.String(load_default="", validate=validate.Length(max=5000))
+    vigente_desde = fields.Date(load_default=None, allow_none=True)
+    vigente_hasta = fields.Date(load_default=None, allow_none=True)
+    destinatarios = fields.Nested(Destinatarios, load_default=None, allow_none=True)
+    fecha = fields.Date(load_default=None, allow_none=True, metadata={"description": "Abrogación: fecha en que surte efectos."})
+
+
+class TransitionLogOut(Schema):
+    accion = fields.String()
+    de_estado = fields.String()
+    a_estado = fields.String()
+    actor = fields.Function(lambda t: t.actor.nombre if t.actor else None)
+    comentario = fields.String()
+    fecha = fields.DateTime()
+
+
+class DiffQuery(StrictSchema):
+    de = fields.Integer(required=True, validate=validate.Range(min=1))
+    a = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class AcuseOut(Schema):
+    unidad = fields.Function(lambda a: a.unidad.clave)
+    nombre_unidad = fields.Function(lambda a: a.unidad.nombre)
+    estado = fields.String()
+    fecha = fields.Function(lambda a: a.recibido.isoformat() if a.recibido else None)
+    fecha_limite = fields.Date()
+    vencido = fields.Boolean()
+
+
+class CoverageOut(Schema):
+    total = fields.Integer()
+    recibidos = fields.Integer()
+    pendientes = fields.Integer()
+    vencidos = fields.Integer()
+    porcentaje = fields.Float()
+    unidades_pendientes = fields.List(fields.String())
+
+
+class AcusesOut(Schema):
+    documento = fields.String()
+    version = fields.Integer()
+    cobertura = fields.Nested(CoverageOut)
+    items = fields.List(fields.Nested(AcuseOut))
+
+
+class MyAcuseOut(AcuseOut):
+    documento_id = fields.Function(lambda a: a.version_ref.documento_id)
+    clave = fields.Function(lambda a: a.version_ref.document.clave)
+    titulo = fields.Function(lambda a: a.version_ref.document.titulo)
+    version = fields.Function(lambda a: a.version_ref.numero)

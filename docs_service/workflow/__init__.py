@@ -1,0 +1,1 @@
+"""Workflow of versions (states and transitions as a table), difusión and acuses."""

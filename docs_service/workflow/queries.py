@@ -1,0 +1,48 @@
+"""Reads for the workflow: coverage of acuses, the inbox of each role, a unit's acuses."""
+from sqlalchemy import select
+
+from ..core.db import db, utcnow
+from ..documents.models import Document, Version
+from .models import Acuse
+from .operations import version_acuses
+from .states import TRANSITIONS
+
+
+def coverage(version: Version) -> tuple[dict, list[Acuse]]:
+    acuses = version_acuses(version)
+    today = utcnow().date()
+    received = sum(1 for a in acuses if a.estado == "recibido")
+    pending = [a for a in acuses if a.estado == "pendiente"]
+    overdue = sum(1 for a in pending if today > a.fecha_limite)
+    total = len(acuses)
+    return {"total": total, "recibidos": received, "pendientes": len(pending), "vencidos": overdue,
+            "porcentaje": round(100 * received / total, 1) if total else 0.0,
+            "unidades_pendientes": [a.unidad.clave for a in pending]}, acuses
+
+
+def inbox(user) -> list[tuple[Version, list[str]]]:
+    """Versions waiting for an action this user's roles may take (segregation of duties applied)."""
+    states = {state for (state, _a), step in TRANSITIONS.items()
+              if user.has_role(*step.roles) and state not in ("publicado", "sustituido")}
+    if not states:
+        return []
+    versions = db.session.scalars(select(Version).join(Document).where(Version.estado.in_(states))
+                                  .order_by(Version.creado)).all()
+    result = []
+    for version in versions:
+        is_format = version.document.tipo == "formato"
+        actions = [action for (state, action), step in TRANSITIONS.items()
+                   if state == version.estado and user.has_role(*step.roles)
+                   and (step.only_formats is None or step.only_formats == is_format)
+                   and not (step.separate_from_author and version.autor_id == user.id)]
+        if actions:
+            result.append((version, actions))
+    return result
+
+
+def unit_acuses(user) -> list[Acuse]:
+    if not user.unidad_id:
+        return []
+    rows = db.session.scalars(select(Acuse).where(Acuse.unidad_id == user.unidad_id)
+                              .order_by(Acuse.estado.desc(), Acuse.fecha_limite)).all()
+    return rows
