@@ -50,5 +50,7 @@ def _register_blueprints(app, api):
 
     for module in (accounts_api, audit_api, documents_api, workflow_api):
         api.register_blueprint(module.blp)
-    for module in (web_views, accounts_views):
+    from .documents import views as documents_views
+    from .workflow import views as workflow_views
+    for module in (web_views, accounts_views, documents_views, workflow_views):
         app.register_blueprint(module.bp)

@@ -10,8 +10,9 @@ from ..extensions import login_manager
 NAV = [  # (label, endpoint, roles allowed; empty = everyone signed in)
     ("Inicio", "web.home", ()),
     ("Normateca", "documents_pages.catalog", ()),
-    ("Bandeja", "documents_pages.inbox", ("normativo", "revisor", "titular", "validador")),
-    ("Acuses", "documents_pages.acuses", ("operativo",)),
+    ("Bandeja", "workflow_pages.inbox", ("normativo", "revisor", "titular", "validador")),
+    ("Acuses", "workflow_pages.acuses", ("operativo",)),
+    ("Difusión", "workflow_pages.coverage", ("normativo", "revisor", "titular", "validador", "auditor", "admin")),
     ("Usuarios", "accounts_pages.users", ("admin",)),
 ]
 

@@ -12,15 +12,16 @@ SWAGGER_DIST = Path(flask_swagger_ui.__file__).parent / "dist"
 # What each role may do, as shown on the home page (one place for this Spanish text).
 CAPABILITIES = {
     "admin": [("Administrar usuarios, roles y tokens", "accounts_pages.users")],
-    "normativo": [("Redactar documentos normativos y cargar versiones", "documents_pages.catalog"),
-                  ("Enviar a revisión y publicar versiones aprobadas", "documents_pages.inbox")],
-    "revisor": [("Revisar versiones: aprobar la revisión o devolver con comentarios", "documents_pages.inbox")],
-    "titular": [("Aprobar o rechazar versiones; abrogar documentos", "documents_pages.inbox")],
-    "validador": [("Validar formatos aprobados", "documents_pages.inbox")],
+    "normativo": [("Registrar documentos normativos y cargar versiones", "documents_pages.new_document"),
+                  ("Enviar a revisión y publicar versiones aprobadas", "workflow_pages.inbox"),
+                  ("Seguir la difusión y los acuses de cada publicación", "workflow_pages.coverage")],
+    "revisor": [("Revisar versiones: aprobar la revisión o devolver con comentarios", "workflow_pages.inbox")],
+    "titular": [("Aprobar o rechazar versiones; abrogar documentos", "workflow_pages.inbox")],
+    "validador": [("Validar formatos aprobados", "workflow_pages.inbox")],
     "operativo": [("Consultar la normatividad vigente", "documents_pages.catalog"),
-                  ("Acusar recibo de las publicaciones dirigidas a su unidad", "documents_pages.acuses")],
+                  ("Acusar recibo de las publicaciones dirigidas a su unidad", "workflow_pages.acuses")],
     "consultor": [("Consultar el catálogo normativo vigente a una fecha", "documents_pages.catalog")],
-    "auditor": [("Consultar todo, incluida la bitácora de auditoría", "documents_pages.catalog")],
+    "auditor": [("Consultar la normateca, la difusión y los acuses", "workflow_pages.coverage")],
 }
 
 
