@@ -35,6 +35,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
     register_commands(app)
 
+    from .documents import demo as documents_demo
+    app.extensions["docs_demo_loaders"] = [documents_demo.load]
+
     from .audit.operations import connect_signals
     connect_signals()
     return app

@@ -95,7 +95,7 @@ def upload_version(actor, document: Document, *, filename: str, data: bytes, res
     sections = extract_sections(upload.kind, upload.data)
     key = storage().put(upload.data)  # the blob exists before any row references it
     numero = (db.session.scalar(select(func.max(Version.numero)).where(Version.documento_id == document.id)) or 0) + 1
-    version = Version(documento_id=document.id, numero=numero, estado="borrador", sha256=key,
+    version = Version(document=document, numero=numero, estado="borrador", sha256=key,
                       nombre_archivo=upload.filename, tipo_archivo=upload.kind, tamano=len(upload.data),
                       resumen=resumen, autor_id=actor.id)
     version.sections = [Section(orden=i, numeral=s.numeral[:64], titulo=s.titulo[:500], texto=s.texto, nivel=s.nivel)

@@ -20,8 +20,9 @@ def today() -> date:
 
 def transition(actor, version: Version, accion: str, *, comentario: str = "", vigente_desde: date | None = None,
                vigente_hasta: date | None = None, destinatarios: dict | None = None,
-               fecha: date | None = None) -> Version:
-    """Apply one workflow action; raises InvalidTransition (409) naming what is allowed now."""
+               fecha: date | None = None, historico: bool = False) -> Version:
+    """Apply one workflow action; raises InvalidTransition (409) naming what is allowed now.
+    `historico` (loading an existing corpus, never exposed to the API) admits a past vigente_desde."""
     document = version.document
     is_format = document.tipo == "formato"
     step = step_for(version.estado, accion, is_format)
@@ -39,7 +40,7 @@ def transition(actor, version: Version, accion: str, *, comentario: str = "", vi
                            code="comentario_requerido", errors={"comentario": ["Este dato es obligatorio."]})
     previous = version.estado
     if accion == "publicar":
-        _publish(actor, version, vigente_desde, vigente_hasta, destinatarios)
+        _publish(actor, version, vigente_desde, vigente_hasta, destinatarios, historico)
     elif accion == "abrogar":
         fecha = fecha or today()
         if fecha < today():
@@ -59,9 +60,10 @@ def transition(actor, version: Version, accion: str, *, comentario: str = "", vi
     return version
 
 
-def _publish(actor, version: Version, desde: date | None, hasta: date | None, destinatarios: dict | None):
+def _publish(actor, version: Version, desde: date | None, hasta: date | None, destinatarios: dict | None,
+             historico: bool = False):
     desde = desde or today()
-    if desde < today():
+    if desde < today() and not historico:
         raise InvalidInput("La vigencia no puede iniciar en una fecha pasada.", code="vigencia_invalida",
                            errors={"vigente_desde": ["Debe ser hoy o una fecha futura."]})
     if hasta is not None and hasta < desde:

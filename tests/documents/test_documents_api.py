@@ -213,3 +213,28 @@ def test_id_scan_reveals_nothing(client, staff, auth):
         body = response.get_json()
         bodies.add((body["error"], body["message"]))
     assert len(bodies) == 1
+
+
+def test_operations_in_one_transaction_see_their_own_versions(app):
+    """GIVEN a document whose two versions are uploaded and published in one transaction (as the
+    demo and bulk loads do) THEN publishing v2 ends v1: only one version is in force."""
+    from docs_service.core.access import load_principal
+    from docs_service.core.db import transaction
+    from docs_service.documents import operations as ops
+    from docs_service.workflow import operations as flow
+    from tests.documents.helpers import MANUAL_V1, MANUAL_V2
+    from docs_service.accounts import operations as accounts
+    with app.app_context(), transaction():
+        people = {rol: accounts.create_user(None, nombre=f"p.{rol}", roles=[rol], unidad="09")
+                  for rol in ("normativo", "revisor", "titular")}
+        actor = {rol: load_principal(user_id=u.id)[0] for rol, u in people.items()}
+        document = ops.create_document(actor["normativo"], clave="9312-003-012", titulo="M", tipo="instructivo", area="A")
+        start = flow.today() + timedelta(days=5)
+        for text, desde in ((MANUAL_V1, None), (MANUAL_V2, start)):
+            version = ops.upload_version(actor["normativo"], document, filename="m.md", data=text.encode(), resumen="r")
+            for rol, action in (("normativo", "enviar_revision"), ("revisor", "aprobar_revision"), ("titular", "aprobar")):
+                flow.transition(actor[rol], version, action)
+            flow.transition(actor["normativo"], version, "publicar", destinatarios={"ooad": ["33"]}, vigente_desde=desde)
+        assert [v.estado for v in document.versions] == ["sustituido", "publicado"]
+        assert [v.numero for v in document.versions if v.in_force_on(flow.today())] == [1]
+        assert [v.numero for v in document.versions if v.in_force_on(start)] == [2]
