@@ -5,9 +5,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import api_read  # noqa: E402
+from benchmarks import api_read, normateca  # noqa: E402
 
-BENCHMARKS = {"api_read": api_read.run}
+BENCHMARKS = {"api_read": api_read.run, "upload_docx": normateca.upload_docx,
+              "catalog_vigente_al": normateca.catalog_vigente_al}
 
 
 def main(argv):

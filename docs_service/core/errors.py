@@ -2,7 +2,7 @@
 import logging
 from http import HTTPStatus
 
-from flask import g, jsonify, render_template, request
+from flask import g, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -152,10 +152,8 @@ def render_error(status: int, code: str, message: str, errors=None, headers=None
     if wants_json():
         response = jsonify(error_body(status, code, message, errors, **extra))
     else:
-        response = render_template("errors.html", status=status, message=message,
-                                   request_id=g.get("request_id")), status
-        from flask import make_response
-        response = make_response(response)
+        response = make_response(render_template("errors.html", status=status, message=message,
+                                                 request_id=g.get("request_id")), status)
     response.status_code = status
     for key, value in (headers or {}).items():
         response.headers[key] = value
@@ -183,6 +181,9 @@ def init_app(app):
         extra = {}
         if status == 413:
             extra["max_bytes"] = app.config["MAX_CONTENT_LENGTH"]
+            from ..audit.operations import record_refusal
+            record_refusal("upload_rechazado" if "/versiones" in request.path else "solicitud_rechazada",
+                           resultado="rechazado", detalle={"motivo": "archivo_demasiado_grande", "ruta": request.path[:200]})
         headers = dict(err.get_headers()) if status == 405 else {}
         allow = {k: v for k, v in headers.items() if k.lower() == "allow"}
         return render_error(status, HTTP_CODES.get(status, "error"), message, errors, headers=allow, **extra)

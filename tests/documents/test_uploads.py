@@ -109,6 +109,7 @@ def test_oversize_upload_is_413_with_limit(make_app, users):
     assert response.status_code == 413
     assert response.get_json()["max_bytes"] == 64 * 1024
     assert app.extensions["docs_storage"].blobs == {}
+    assert [r.resultado for r in audit_rows(app, accion="upload_rechazado")] == ["rechazado"]
 
 
 def test_too_many_form_parts_is_413(make_app, users):
