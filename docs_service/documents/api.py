@@ -1,18 +1,17 @@
 """Documents API: catalog (also as in force on a date), metadata, versions, files, diff."""
-from flask import Response, g
+from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 
-from ..core import signals
-from ..core.access import AUTHENTICATED, accepts_multipart, policy, require, roles
+from ..core.access import AUTHENTICATED, accepts_multipart, policy, roles
 from ..core.api_helpers import StrictSchema, etag_of, list_schema, require_if_match
 from ..core.db import utcnow, writes
 from ..core.errors import DomainError, InvalidInput
-from ..core.storage import storage
 from . import operations as ops
 from . import queries
 from .diff import diff_versions
+from .loaders import original_file, visible_document, visible_version
 from .schemas import (CatalogQuery, DiffQuery, DocumentCreate, DocumentDetail, DocumentOut, DocumentUpdate,
                       RelationIn, RelationOut, UploadForm, VersionOut, VersionSummary)
 
@@ -30,19 +29,6 @@ def document_etag(document):
 
 def version_etag(version):
     return etag_of("version", version.id, version.lock)
-
-
-def visible_document(document_id: int):
-    document = ops.get_document(document_id)
-    require(queries.can_view_document(g.user, document), hide=True)
-    return document
-
-
-def visible_version(document_id: int, numero: int):
-    document = visible_document(document_id)
-    version = ops.get_version(document, numero)
-    require(queries.can_view_version(g.user, version), hide=True)
-    return version
 
 
 def present(document, version=None, in_force_day=None):
@@ -153,23 +139,7 @@ class VersionFile(MethodView):
     @blp.response(200, content_type="application/octet-stream")
     def get(self, document_id, numero):
         """El archivo original de la versión (descarga)"""
-        version = visible_version(document_id, numero)
-        data = storage().open(version.sha256)
-        signals.file_downloaded.send(version, actor=g.user, documento=version.document.clave,
-                                     numero=version.numero, sha256=version.sha256)
-        mimetypes = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                     "pdf": "application/pdf", "md": "text/markdown; charset=utf-8"}
-        response = Response(data, mimetype=mimetypes[version.tipo_archivo])
-        response.headers["Content-Disposition"] = _attachment(version)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Cache-Control"] = "private, no-store"
-        return response
-
-
-def _attachment(version) -> str:
-    from urllib.parse import quote
-    name = f"{version.document.clave}_v{version.numero}.{version.tipo_archivo}"
-    return f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}"
+        return original_file(visible_version(document_id, numero))
 
 
 @blp.route("/documentos/<int:document_id>/diff")

@@ -95,7 +95,6 @@ def check_docx(data: bytes) -> None:
     for info in infos:
         if info.filename.endswith((".xml", ".rels")):
             xml = _read_member(zf, info)
-            head = xml[:4096]
             if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
                 raise InvalidUpload("El documento contiene declaraciones XML (DOCTYPE/ENTITY) no permitidas.",
                                     code="xml_con_doctype_no_permitido")
@@ -107,7 +106,6 @@ def check_docx(data: bytes) -> None:
                     if b'TargetMode="External"' in rel and any(t.encode() in rel for t in FORBIDDEN_REL_TYPES):
                         raise InvalidUpload("El documento hace referencia a plantillas u objetos externos.",
                                             code="relacion_externa_no_permitida")
-            del head
 
 
 def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:

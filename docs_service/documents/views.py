@@ -2,19 +2,18 @@
 with its sections and workflow actions, diff."""
 from datetime import date
 
-from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
-from ..core import signals
-from ..core.access import AUTHENTICATED, policy, require, roles
+from ..core.access import AUTHENTICATED, policy, roles
 from ..core.db import utcnow, writes
 from ..core.errors import DomainError, InvalidInput, StaleVersion
-from ..core.storage import storage
 from ..workflow import operations as flow
 from ..workflow import queries as flow_queries
 from ..workflow.states import STATES, TRANSITIONS, allowed_actions
 from . import operations as ops
 from . import queries
 from .diff import diff_versions
+from .loaders import original_file, visible_document, visible_version
 from .models import RELACIONES, TIPOS
 
 bp = Blueprint("documents_pages", __name__, template_folder="templates")
@@ -71,23 +70,10 @@ def new_document():
     return render_template("documents/new.html", form=form, tipos=TIPOS, relaciones=RELACIONES)
 
 
-def _visible_document(document_id):
-    document = ops.get_document(document_id)
-    require(queries.can_view_document(g.user, document), hide=True)
-    return document
-
-
-def _visible_version(document_id, numero):
-    document = _visible_document(document_id)
-    version = ops.get_version(document, numero)
-    require(queries.can_view_version(g.user, version), hide=True)
-    return version
-
-
 @bp.route("/documentos/<int:document_id>")
 @policy(AUTHENTICATED)
 def document(document_id):
-    doc = _visible_document(document_id)
+    doc = visible_document(document_id)
     versions = [v for v in doc.versions if queries.can_view_version(g.user, v)]
     today = utcnow().date()
     return render_template("documents/document.html", doc=doc, versions=versions, today=today,
@@ -117,7 +103,7 @@ def upload(document_id):
 @bp.route("/documentos/<int:document_id>/versiones/<int:numero>")
 @policy(AUTHENTICATED)
 def version(document_id, numero):
-    version = _visible_version(document_id, numero)
+    version = visible_version(document_id, numero)
     is_format = version.document.tipo == "formato"
     actions = [(a, TRANSITIONS[(version.estado, a)]) for a in allowed_actions(version.estado, is_format)
                if g.user.has_role(*TRANSITIONS[(version.estado, a)].roles)]
@@ -138,7 +124,7 @@ def version(document_id, numero):
 @bp.route("/documentos/<int:document_id>/versiones/<int:numero>/accion", methods=["POST"])
 @policy(roles("normativo", "revisor", "titular", "validador"))
 def transition(document_id, numero):
-    version = _visible_version(document_id, numero)
+    version = visible_version(document_id, numero)
     form = request.form
     try:
         if form.get("lock") != str(version.lock):
@@ -173,22 +159,15 @@ def _recipients_from_form(form) -> dict:
 @policy(AUTHENTICATED)
 @writes
 def download(document_id, numero):
-    version = _visible_version(document_id, numero)
-    data = storage().open(version.sha256)
-    signals.file_downloaded.send(version, actor=g.user, documento=version.document.clave, numero=version.numero,
-                                 sha256=version.sha256)
-    from .api import _attachment
-    response = Response(data, mimetype="application/octet-stream")
-    response.headers["Content-Disposition"] = _attachment(version)
-    return response
+    return original_file(visible_version(document_id, numero))
 
 
 @bp.route("/documentos/<int:document_id>/diff")
 @policy(AUTHENTICATED)
 def diff(document_id):
     de, a = request.args.get("de", type=int), request.args.get("a", type=int)
-    doc = _visible_document(document_id)
+    doc = visible_document(document_id)
     if not de or not a:
         raise InvalidInput("Indique las versiones a comparar (de, a).")
-    old, new = _visible_version(doc.id, de), _visible_version(doc.id, a)
+    old, new = visible_version(doc.id, de), visible_version(doc.id, a)
     return render_template("documents/diff.html", doc=doc, diff=diff_versions(old, new), old=old, new=new)

@@ -5,7 +5,8 @@ from flask_smorest import Blueprint
 
 from ..core.access import AUTHENTICATED, policy, require, roles
 from ..core.api_helpers import require_if_match
-from ..documents.api import version_etag, visible_version
+from ..documents.api import version_etag
+from ..documents.loaders import visible_version
 from ..documents.queries import STAFF
 from ..documents.schemas import AcusesOut, MyAcuseOut, TransitionIn, TransitionLogOut, VersionOut
 from . import operations as ops
