@@ -64,3 +64,22 @@ def test_logout_ends_the_session(client, users, login):
     page = client.get("/").get_data(as_text=True)
     assert client.post("/logout", data={"csrf_token": csrf_from(page)}).status_code == 302
     assert client.get("/").status_code == 302
+
+
+def test_catalog_pages_keep_filters(app, client, users, login):
+    from docs_service.core.db import transaction
+    from docs_service.core.access import load_principal
+    from docs_service.documents import operations as ops
+    uid, _ = users("nora", ["normativo"], "09")
+    with app.app_context(), transaction():
+        actor = load_principal(user_id=uid)[0]
+        for i in range(55):
+            ops.create_document(actor, clave=f"9312-003-{i:03d}", titulo=f"Documento {i}", tipo="instructivo", area="A")
+    login("nora")
+    first = client.get("/documentos?tipo=instructivo").get_data(as_text=True)
+    assert "55 documento(s)" in first and "9312-003-049" in first and "9312-003-050" not in first
+    import re
+    link = re.search(r'href="([^"]*pagina=2[^"]*)"', first).group(1).replace("&amp;", "&")
+    assert "tipo=instructivo" in link
+    second = client.get(link).get_data(as_text=True)
+    assert "9312-003-050" in second and "Página anterior" in second
