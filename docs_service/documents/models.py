@@ -84,12 +84,13 @@ class Version(Base):
                       CheckConstraint("vigente_hasta IS NULL OR vigente_desde IS NULL OR vigente_hasta >= vigente_desde",
                                       name="vigencia"),
                       CheckConstraint("tipo_archivo IN ('docx', 'pdf', 'md')", name="tipo_archivo"),
-                      Index("ix_versiones_vigencia", "documento_id", "vigente_desde", "vigente_hasta"))
+                      Index("ix_versiones_vigencia", "documento_id", "vigente_desde", "vigente_hasta"),
+                      Index("ix_versiones_documento_estado", "documento_id", "estado"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     documento_id: Mapped[int] = mapped_column(ForeignKey("documentos.id"))
     numero: Mapped[int] = mapped_column(Integer)  # 1, 2, … per document
-    estado: Mapped[str] = mapped_column(String(20), default="borrador", index=True)
+    estado: Mapped[str] = mapped_column(String(20), default="borrador")  # see ix_versiones_documento_estado
     sha256: Mapped[str] = mapped_column(String(64))  # blob key of the original file
     nombre_archivo: Mapped[str] = mapped_column(String(255))
     tipo_archivo: Mapped[str] = mapped_column(String(8))
@@ -103,7 +104,7 @@ class Version(Base):
     lock: Mapped[int] = mapped_column(Integer, default=1)  # optimistic lock / ETag
 
     document: Mapped[Document] = relationship(back_populates="versions")
-    sections: Mapped[list["Section"]] = relationship(order_by="Section.orden", lazy="selectin",
+    sections: Mapped[list["Section"]] = relationship(order_by="Section.orden", lazy="select",
                                                      cascade="all, delete-orphan")
     __mapper_args__ = {"version_id_col": lock}
 

@@ -1,7 +1,7 @@
 """Reads: visibility, the catalog (optionally as in force on a date), versions."""
 from datetime import date
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from ..core.db import db
@@ -31,29 +31,34 @@ def in_force_condition(version, day: date):
 
 
 def catalog_stmt(user, *, day: date, only_in_force: bool, tipo=None, estado=None, area=None, texto=None):
-    """Documents with the version in force on `day` (outer join unless only_in_force)."""
+    """(rows, count) statements: documents with the version in force on `day` (outer join unless
+    only_in_force). Both are driven from documentos (clave order) probing the vigencia index."""
     version = aliased(Version)
     condition = and_(version.documento_id == Document.id, in_force_condition(version, day))
-    stmt = select(Document, version)
-    stmt = stmt.join(version, condition) if only_in_force else stmt.outerjoin(version, condition)
+    filters = []
     if tipo:
-        stmt = stmt.where(Document.tipo == tipo)
+        filters.append(Document.tipo == tipo)
     if area:
-        stmt = stmt.where(Document.area.ilike(f"%{area}%"))
+        filters.append(Document.area.ilike(f"%{area}%"))
     if texto:
         like = f"%{texto}%"
-        stmt = stmt.where(or_(Document.titulo.ilike(like), Document.clave.ilike(like), Document.palabras_clave.ilike(like)))
+        filters.append(or_(Document.titulo.ilike(like), Document.clave.ilike(like), Document.palabras_clave.ilike(like)))
     if estado:
-        stmt = stmt.where(exists().where(Version.documento_id == Document.id, Version.estado == estado))
-    if not sees_drafts(user):
-        stmt = stmt.where(exists().where(Version.documento_id == Document.id, Version.estado.in_(PUBLISHED_STATES)))
-    return stmt.order_by(Document.clave)
+        filters.append(exists().where(Version.documento_id == Document.id, Version.estado == estado))
+    if not sees_drafts(user) and not only_in_force:  # in force already implies published
+        filters.append(exists().where(Version.documento_id == Document.id, Version.estado.in_(PUBLISHED_STATES)))
+    rows = select(Document, version)
+    rows = rows.join(version, condition) if only_in_force else rows.outerjoin(version, condition)
+    count = select(func.count(Document.id)).where(*filters)
+    if only_in_force:  # at most one version is in force on a day, so EXISTS counts the same rows
+        count = count.where(exists().where(condition))
+    return rows.where(*filters).order_by(Document.clave), count
 
 
-def page_catalog(stmt, pagina: int, por_pagina: int):
-    from sqlalchemy import func
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    rows = db.session.execute(stmt.limit(por_pagina).offset((pagina - 1) * por_pagina)).all()
+def page_catalog(stmts, pagina: int, por_pagina: int):
+    rows_stmt, count_stmt = stmts
+    total = db.session.scalar(count_stmt)
+    rows = db.session.execute(rows_stmt.limit(por_pagina).offset((pagina - 1) * por_pagina)).all()
     return total, rows
 
 

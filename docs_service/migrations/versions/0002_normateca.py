@@ -84,8 +84,8 @@ def upgrade():
     sa.UniqueConstraint('documento_id', 'numero', name=op.f('uq_versiones_documento_id_numero'))
     )
     with op.batch_alter_table('versiones', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_versiones_estado'), ['estado'], unique=False)
         batch_op.create_index('ix_versiones_vigencia', ['documento_id', 'vigente_desde', 'vigente_hasta'], unique=False)
+        batch_op.create_index('ix_versiones_documento_estado', ['documento_id', 'estado'], unique=False)
 
     op.create_table('acuses',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -160,8 +160,8 @@ def downgrade():
 
     op.drop_table('acuses')
     with op.batch_alter_table('versiones', schema=None) as batch_op:
+        batch_op.drop_index('ix_versiones_documento_estado')
         batch_op.drop_index('ix_versiones_vigencia')
-        batch_op.drop_index(batch_op.f('ix_versiones_estado'))
 
     op.drop_table('versiones')
     with op.batch_alter_table('documento_relaciones', schema=None) as batch_op:
