@@ -45,10 +45,15 @@ def tokens_group():
 @tokens_group.command("create")
 @click.argument("nombre")
 @click.option("--descripcion", default="creado por línea de comandos")
+@click.option("--expira-dias", type=click.IntRange(min=1, max=3650), default=None,
+              help="Días de validez (sin esta opción el token no expira; se puede revocar).")
 @with_appcontext
 @command_errors
-def create_token(nombre, descripcion):
+def create_token(nombre, descripcion, expira_dias):
     """Emite un token para el usuario; el token queda solo en la última línea."""
+    from datetime import timedelta
+
+    from ..core.db import utcnow
     from sqlalchemy import select
     from ..core.db import db
     from .models import User
@@ -56,6 +61,7 @@ def create_token(nombre, descripcion):
         user = db.session.scalar(select(User).where(User.nombre == ops.normalize_username(nombre)))
         if user is None:
             raise NotFound(f"El usuario «{nombre[:64]}» no existe.")
-        _token, secret = ops.create_token(None, user, descripcion=descripcion)
+        expira = utcnow() + timedelta(days=expira_dias) if expira_dias else None
+        _token, secret = ops.create_token(None, user, descripcion=descripcion, expira=expira)
     click.echo(f"Token para «{user.nombre}» (guárdelo; no se volverá a mostrar):")
     click.echo(secret)

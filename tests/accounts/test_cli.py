@@ -37,3 +37,18 @@ def test_errors_exit_non_zero_with_one_spanish_line(runner):
     runner.invoke(args=["users", "create", "ana", "--rol", "consultor"])
     dup = runner.invoke(args=["users", "create", "ana", "--rol", "consultor"])
     assert dup.exit_code == 1 and "Ya existe" in dup.output
+
+
+def test_token_with_expiry(runner, client, app):
+    runner.invoke(args=["users", "create", "ana", "--rol", "consultor", "--unidad", "09"])
+    result = runner.invoke(args=["tokens", "create", "ana", "--expira-dias", "30"])
+    assert result.exit_code == 0
+    secret = result.output.strip().splitlines()[-1]
+    assert client.get("/api/v1/yo", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    from docs_service.accounts.models import ApiToken
+    from docs_service.core.db import db, utcnow
+    with app.app_context():
+        token = db.session.query(ApiToken).one()
+        assert 29 <= (token.expira - utcnow()).days <= 30
+    bad = runner.invoke(args=["tokens", "create", "ana", "--expira-dias", "0"])
+    assert bad.exit_code != 0

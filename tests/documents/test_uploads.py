@@ -164,3 +164,21 @@ def test_crash_after_blob_before_commit_leaves_no_row_and_reupload_dedups(app, c
     again = upload(client, staff["normativo"], doc)
     assert again.status_code == 201 and again.get_json()["sha256"] in orphans
     assert set(app.extensions["docs_storage"].blobs) == orphans
+
+
+def test_pdf_decompression_bomb_is_contained(app, client, staff, auth):
+    """A content stream that inflates (twice) to 300 MB: the parsing subprocess gives up within its
+    limits, the request answers 422 and the service keeps answering."""
+    import zlib
+    inner = zlib.compress(b"0" * 300_000_000, 9)
+    bomb = zlib.compress(inner, 9)
+    stream_header = b"4 0 obj << /Length " + str(len(bomb)).encode() + b" /Filter [/FlateDecode /FlateDecode] >>\nstream\n"
+    pdf = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+           b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+           b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >> endobj\n"
+           + stream_header + bomb + b"\nendstream endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+    doc = create_document(client, staff["normativo"])
+    response = upload(client, staff["normativo"], doc, pdf, filename="bomba.pdf")
+    assert response.status_code == 422 and response.get_json()["error"] == "pdf_invalido_o_excede_limites"
+    assert client.get("/healthz").status_code == 200
+    assert app.extensions["docs_storage"].blobs == {}
