@@ -83,8 +83,9 @@ def serve_command(host, port, threads):
 def register_commands(app):
     from ..accounts.cli import tokens_group, users_group
     from ..audit.cli import audit_group
+    from .blobs import blobs_group
     from .demo import demo_command
-    for command in (init_command, serve_command, demo_command, users_group, tokens_group, audit_group):
+    for command in (init_command, serve_command, demo_command, users_group, tokens_group, audit_group, blobs_group):
         app.cli.add_command(command)
 if __name__ == "__main__":
     main()

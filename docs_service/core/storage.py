@@ -7,7 +7,9 @@ import hashlib
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Protocol
 
 from .errors import DomainError
@@ -32,6 +34,8 @@ class Storage(Protocol):
     def open(self, key: str) -> bytes: ...
     def exists(self, key: str) -> bool: ...
     def verify(self, key: str) -> bool: ...
+    def stored(self) -> Iterable[tuple[str, float]]: ...  # (key, last write as a Unix time)
+    def delete(self, key: str) -> None: ...
 
 
 def _check_key(key: str) -> str:
@@ -45,11 +49,20 @@ class MemoryStorage:
 
     def __init__(self):
         self.blobs: dict[str, bytes] = {}
+        self.written: dict[str, float] = {}
 
     def put(self, data: bytes) -> str:
         key = hashlib.sha256(data).hexdigest()
         self.blobs.setdefault(key, bytes(data))
+        self.written[key] = time.time()
         return key
+
+    def stored(self):
+        return [(key, self.written.get(key, 0.0)) for key in list(self.blobs)]
+
+    def delete(self, key: str) -> None:
+        self.blobs.pop(_check_key(key), None)
+        self.written.pop(key, None)
 
     def open(self, key: str) -> bytes:
         data = self.blobs.get(_check_key(key))
@@ -81,6 +94,7 @@ class FileSystemStorage:
         key = hashlib.sha256(data).hexdigest()
         final = self._path(key)
         if final.exists() and self.verify(key):
+            os.utime(final)  # a re-upload refreshes it: garbage collection counts from the last write
             return key  # deduplicated
         self.tmp.mkdir(parents=True, exist_ok=True)
         final.parent.mkdir(parents=True, exist_ok=True)
@@ -125,6 +139,14 @@ class FileSystemStorage:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(chunk)
         return digest.hexdigest() == key
+
+    def stored(self):
+        for path in self.root.glob("??/??/*"):
+            if KEY.match(path.name):
+                yield path.name, path.stat().st_mtime
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
 
     def _quarantine(self, path: Path) -> None:
         target = self.root / "quarantine"

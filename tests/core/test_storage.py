@@ -81,3 +81,11 @@ def test_disk_full_maps_to_storage_error(tmp_path, monkeypatch):
         store.put(b"datos")
     monkeypatch.setattr(os, "fsync", real_fsync)
     assert os.listdir(tmp_path / "blobs" / "tmp") == []
+
+
+def test_stored_lists_keys_and_delete_removes(store):
+    a, b = store.put(b"uno"), store.put(b"dos")
+    assert {k for k, _t in store.stored()} == {a, b}
+    store.delete(a)
+    assert not store.exists(a) and store.exists(b)
+    store.delete(a)  # deleting twice is harmless
