@@ -62,16 +62,21 @@ def blocks_from_markdown(text: str) -> list[Block]:
 def blocks_from_docx(data: bytes) -> list[Block]:
     from docx import Document
     from docx.oxml.ns import qn
+    from .numbering import Numbering
     document = Document(io.BytesIO(data))
+    numbering = Numbering(document)
     blocks = []
     styles = {}
     for element in document.element.body.iterchildren():
         if element.tag == qn("w:p"):
             text = "".join(t.text or "" for t in element.iter(qn("w:t"))).strip()
-            if not text:
-                continue
             style_el = element.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
             style_id = style_el.get(qn("w:val")) if style_el is not None else ""
+            label = numbering.label(element, style_id)  # counts even empty numbered paragraphs, as Word does
+            if not text:
+                continue
+            if label:
+                text = f"{label} {text}"
             if style_id not in styles:
                 styles[style_id] = _heading_level(document, style_id)
             blocks.append(Block(text, heading=styles[style_id]))
