@@ -5,10 +5,11 @@ from datetime import date
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from ..core.access import AUTHENTICATED, policy, roles
-from ..core.db import utcnow, writes
+from ..core.db import db, utcnow, writes
 from ..core.errors import DomainError, InvalidInput, StaleVersion
 from ..workflow import operations as flow
 from ..workflow import queries as flow_queries
+from ..workflow.models import Acuse, TransitionLog
 from ..workflow.states import STATES, TRANSITIONS, allowed_actions
 from . import operations as ops
 from . import queries
@@ -107,8 +108,6 @@ def version(document_id, numero):
     is_format = version.document.tipo == "formato"
     actions = [(a, TRANSITIONS[(version.estado, a)]) for a in allowed_actions(version.estado, is_format)
                if g.user.has_role(*TRANSITIONS[(version.estado, a)].roles)]
-    from ..core.db import db
-    from ..workflow.models import Acuse, TransitionLog
     log = db.session.query(TransitionLog).filter_by(version_id=version.id).order_by(TransitionLog.id).all()
     coverage = flow_queries.coverage(version) if queries.sees_drafts(g.user) else None
     my_acuse = None

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from ..core.access import policy, require, roles
 from ..core.db import db
 from ..core.errors import DomainError, NotFound
-from ..documents.models import Version
+from ..documents.models import PUBLISHED_STATES, Version
 from ..documents.queries import STAFF
 from . import operations as ops
 from . import queries
@@ -32,7 +32,7 @@ def acknowledge(version_id):
     version = db.session.get(Version, version_id)
     if version is None:
         raise NotFound()
-    require(version.estado in ("publicado", "sustituido", "abrogado"), hide=True)
+    require(version.estado in PUBLISHED_STATES, hide=True)
     try:
         _acuse, created = ops.acknowledge(g.user, version)
     except DomainError as err:
@@ -40,9 +40,9 @@ def acknowledge(version_id):
         return redirect(url_for(".acuses")), 303
     flash(f"Acuse registrado: {version.document.clave} versión {version.numero}." if created
           else "El acuse ya constaba.", "info")
-    return redirect(request.form.get("volver") == "version" and
-                    url_for("documents_pages.version", document_id=version.documento_id, numero=version.numero)
-                    or url_for(".acuses"))
+    if request.form.get("volver") == "version":
+        return redirect(url_for("documents_pages.version", document_id=version.documento_id, numero=version.numero))
+    return redirect(url_for(".acuses"))
 
 
 @bp.route("/difusion")
