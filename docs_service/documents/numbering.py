@@ -1,5 +1,6 @@
 """Word automatic numbering: rebuilds the numeral Word would print before a paragraph (`7.3.1.`,
 `a)`, `IV.`) from numbering.xml, so auto-numbered manuals keep their section structure."""
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
 ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
@@ -38,10 +39,10 @@ class Numbering:
         self.instances: dict[str, tuple[str, dict[int, int]]] = {}
         self.counters: dict[str, dict[int, int]] = {}
         self.style_numbering: dict[str, tuple[str, int]] = {}
-        try:
-            root = document.part.numbering_part.element
-        except (KeyError, NotImplementedError, AttributeError):
-            root = None
+        try:  # read-only lookup: python-docx's numbering_part would try to create a missing part
+            root = document.part.part_related_by(RT.NUMBERING).element
+        except KeyError:
+            root = None  # a document without numbering.xml
         if root is not None:
             for abstract in root.findall(qn("w:abstractNum")):
                 levels = {}

@@ -13,7 +13,7 @@ from .extract import extract_sections
 from .models import RELACIONES, TIPOS, Document, Relation, Section, Version
 from .uploads import check_upload
 
-EDITABLE = ("titulo", "area", "fundamento", "palabras_clave")
+EDITABLE = {"titulo": 300, "area": 200, "fundamento": 5000, "palabras_clave": 500}  # field: max length
 
 
 def _check_clave(clave: str) -> str:
@@ -75,8 +75,7 @@ def update_metadata(actor, document: Document, **changes) -> Document:
     for key, value in changes.items():
         if key not in EDITABLE:
             raise InvalidInput(f"El campo «{key}» no se puede modificar.", errors={key: ["Campo no permitido."]})
-        setattr(document, key, _clean(value, key, 5000 if key == "fundamento" else 500 if key != "titulo" else 300,
-                                      required=key in ("titulo", "area")))
+        setattr(document, key, _clean(value, key, EDITABLE[key], required=key in ("titulo", "area")))
     db.session.flush()
     signals.document_updated.send(document, actor=actor, campos=sorted(changes))
     return document

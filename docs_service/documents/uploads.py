@@ -118,6 +118,7 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
             if len(data) > info.file_size or fh.read(1):
                 raise InvalidUpload("El DOCX está dañado (tamaños inconsistentes).", code="docx_corrupto")
             return data
+    # zipfile raises NotImplementedError for compression methods it does not support
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError):
         raise InvalidUpload("El DOCX está dañado (tamaños o sumas de verificación inconsistentes).",
                             code="docx_corrupto") from None

@@ -53,3 +53,23 @@ def test_automatic_numbering_becomes_numerales():
         ("8.1", "La Jefatura supervisa."),
     ]
     assert "Nota al margen sin numeral." in sections[5].texto
+
+
+def test_docx_without_numbering_part_is_extracted():
+    """A minimal DOCX written by another tool, with no numbering.xml at all."""
+    import zipfile
+    ct = (b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+          b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+          b'<Default Extension="xml" ContentType="application/xml"/>'
+          b'<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+    rels = (b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+    body = (b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+            b'<w:p><w:r><w:t>1. Objetivo</w:t></w:r></w:p><w:p><w:r><w:t>Texto.</w:t></w:r></w:p></w:body></w:document>')
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("[Content_Types].xml", ct)
+        zf.writestr("_rels/.rels", rels)
+        zf.writestr("word/document.xml", body)
+    sections = extract_sections("docx", buffer.getvalue())
+    assert [(s.numeral, s.titulo, s.texto) for s in sections] == [("1", "Objetivo", "Texto.")]
