@@ -2,7 +2,8 @@
 # Installs the Debian libraries the service needs (and Chromium for the browser tests) when they
 # are missing. Installs only as root; otherwise says what to install and fails.
 set -euo pipefail
-want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+# Pango + HarfBuzz subsetting for WeasyPrint; DejaVu is the font core/pdf.py embeds.
+want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
 if [ "${1:-runtime}" = "test" ]; then
   want+=(chromium)
 fi

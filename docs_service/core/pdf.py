@@ -1,0 +1,184 @@
+"""Shared PDF renderer (WeasyPrint) for every area that prints: versions, formatos, constancias.
+
+    from docs_service.core.pdf import PdfAttachment, render_pdf
+    data = render_pdf(html, stylesheets=(MY_CSS,), assets=Path(__file__).parent / "pdf_assets")
+
+- ``html``: a complete HTML document (render it with Jinja; autoescaping keeps user text inert).
+- ``stylesheets``: CSS *strings* (not paths). Each distinct (string, assets) pair is parsed once per
+  process and the parsed ``weasyprint.CSS`` is reused; keep them module constants.
+- ``assets``: a folder of bundled files (logos, images, fonts) that relative URLs in the HTML and in
+  those stylesheets resolve against (``<img src="logo.png">``). Only files inside that folder, the
+  bundled DejaVu fonts and ``data:`` URIs are ever read; every other URL (``file://`` elsewhere,
+  ``http(s)://``, ``ftp://``…) is refused, so a ``<link rel=attachment href=file:///etc/passwd>`` or
+  an ``<img src=http://…>`` fetches nothing (CVE-2024-28184, CVE-2025-68616: there is no network
+  code path at all, hence no redirect to follow).
+- ``attachments``: files embedded in the PDF (``PdfAttachment(name, data, description)``).
+- ``metadata``: not a parameter; put ``<title>``, ``<meta name=author>``… in the HTML.
+
+The base font is DejaVu (Debian ``fonts-dejavu-core``, installed by ``scripts/system-deps.sh``),
+declared with ``@font-face`` as the families ``"Normateca Sans"``/``"Normateca Mono"`` so the
+result does not depend on what fontconfig would pick. WeasyPrint is imported lazily, once per
+process (the import alone costs ~1.7 s); one ``FontConfiguration`` is kept per process. Renders in
+one process are serialised by a lock: WeasyPrint does not promise that a font configuration can be
+shared between threads, and a render is CPU-bound under the GIL anyway.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import DataHandler, Request
+
+# Where Debian's fonts-dejavu-core puts the fonts (scripts/system-deps.sh installs it).
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
+# The families every template can use; printed text never depends on fontconfig's fallback.
+BASE_CSS = "\n".join(
+    f'@font-face {{ font-family: "{family}"; src: url("{(FONT_DIR / file).as_uri()}");'
+    f" font-weight: {weight}; font-style: {style}; }}"
+    for family, file, weight, style in (
+        ("Normateca Sans", "DejaVuSans.ttf", "normal", "normal"),
+        ("Normateca Sans", "DejaVuSans-Bold.ttf", "bold", "normal"),
+        ("Normateca Sans", "DejaVuSans-Oblique.ttf", "normal", "italic"),
+        ("Normateca Sans", "DejaVuSans-BoldOblique.ttf", "bold", "italic"),
+        ("Normateca Mono", "DejaVuSansMono.ttf", "normal", "normal"),
+        ("Normateca Mono", "DejaVuSansMono-Bold.ttf", "bold", "normal"),
+    )
+) + '\nhtml { font-family: "Normateca Sans", sans-serif; }\n'
+
+
+@dataclass(frozen=True)
+class PdfAttachment:
+    """A file embedded in the PDF (shown by readers in the attachments panel)."""
+
+    name: str
+    data: bytes
+    description: str | None = None
+
+
+class RefusedURL(ValueError):
+    """A URL outside the bundled assets; WeasyPrint logs it and leaves the resource out."""
+
+
+_lock = threading.Lock()
+_state: dict = {}  # weasyprint module, FontConfiguration, fetchers and parsed CSS, per process
+
+
+def _weasyprint():
+    """Import WeasyPrint once per process and build the shared font configuration."""
+    if "wp" not in _state:
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+
+        _state["wp"] = weasyprint
+        _state["fonts"] = FontConfiguration()
+        _state["fetchers"] = {}
+        _state["css"] = {}
+    return _state["wp"]
+
+
+def _allowed_roots(assets: Path | None) -> tuple[Path, ...]:
+    roots = [FONT_DIR.resolve()]
+    if assets is not None:
+        roots.append(Path(assets).resolve())
+    return tuple(roots)
+
+
+def _fetcher(assets: Path | None):
+    """The (cached) URL fetcher that reads only bundled files and ``data:`` URIs."""
+    wp = _weasyprint()
+    roots = _allowed_roots(assets)
+    fetcher = _state["fetchers"].get(roots)
+    if fetcher is None:
+        fetcher = _state["fetchers"][roots] = _make_fetcher_class(wp)(roots)
+    return fetcher
+
+
+def _make_fetcher_class(wp):
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class AssetFetcher(URLFetcher):
+        """Serves files under ``roots`` and ``data:`` URIs; refuses everything else.
+
+        ``fetch`` never calls the parent's opener, so no HTTP, FTP or redirect handler ever runs.
+        """
+
+        def __init__(self, roots: tuple[Path, ...]):
+            super().__init__(allowed_protocols=("file", "data"), allow_redirects=False)
+            self.roots = roots
+
+        def fetch(self, url, headers=None):
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "data":
+                response = DataHandler().data_open(Request(url))
+                return URLFetcherResponse(
+                    url, response.read(), {"Content-Type": response.headers["Content-Type"]}
+                )
+            if scheme == "file":
+                parts = urlsplit(url)
+                if parts.netloc not in ("", "localhost"):
+                    raise RefusedURL(f"Recurso remoto rechazado: {url}")
+                path = Path(unquote(parts.path)).resolve()
+                if any(path.is_relative_to(root) for root in self.roots) and path.is_file():
+                    return URLFetcherResponse(path.as_uri(), path.read_bytes())
+            raise RefusedURL(f"Recurso fuera de los archivos incluidos: {url}")
+
+        def open(self, url, data=None, timeout=None):
+            target = url.full_url if isinstance(url, Request) else url
+            return self.fetch(target)
+
+    return AssetFetcher
+
+
+def _base_url(assets: Path | None) -> str | None:
+    return Path(assets).resolve().as_uri() + "/" if assets is not None else None
+
+
+def _stylesheet(css: str, assets: Path | None):
+    """A parsed stylesheet, cached per process by (text, assets folder)."""
+    key = (css, _allowed_roots(assets))
+    parsed = _state["css"].get(key)
+    if parsed is None:
+        parsed = _state["css"][key] = _state["wp"].CSS(
+            string=css,
+            base_url=_base_url(assets),
+            url_fetcher=_fetcher(assets),
+            font_config=_state["fonts"],
+        )
+    return parsed
+
+
+def render_pdf(
+    html: str,
+    *,
+    stylesheets: tuple[str, ...] = (),
+    assets: Path | None = None,
+    attachments: tuple[PdfAttachment, ...] | list[PdfAttachment] | None = None,
+) -> bytes:
+    """Render ``html`` with ``stylesheets`` (CSS strings) to PDF bytes.
+
+    Relative URLs resolve against ``assets``; only files under it (and the bundled fonts, and
+    ``data:`` URIs) are read. A refused or missing resource is left out of the PDF, never fetched.
+    """
+    with _lock:
+        wp = _weasyprint()
+        fetcher = _fetcher(assets)
+        sheets = [_stylesheet(BASE_CSS, None)] + [_stylesheet(css, assets) for css in stylesheets]
+        document = wp.HTML(string=html, base_url=_base_url(assets), url_fetcher=fetcher)
+        embedded = [
+            wp.Attachment(
+                file_obj=io.BytesIO(item.data),
+                url_fetcher=fetcher,
+                name=item.name,
+                description=item.description,
+            )
+            for item in attachments or ()
+        ]
+        return document.write_pdf(
+            stylesheets=sheets,
+            font_config=_state["fonts"],
+            attachments=embedded or None,
+        )
