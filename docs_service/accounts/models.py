@@ -7,6 +7,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.db import Base, utcnow
 
 ROLES = ("admin", "normativo", "revisor", "titular", "validador", "operativo", "consultor", "auditor")
+# Staff of the normative workflow (and its overseers): they see drafts and the whole workflow;
+# everyone else sees published versions only.
+STAFF_ROLES = ("normativo", "revisor", "titular", "validador", "auditor", "admin")
 UNIT_TYPES = ("central", "ooad", "subdelegacion")
 
 

@@ -5,8 +5,10 @@ from flask_login import login_user, logout_user
 from ..core import signals
 from ..core.access import AUTHENTICATED, PUBLIC, policy, roles, safe_next
 from ..core.api_helpers import paginate
+from ..core.areas import HomeEntry
 from ..core.db import db
-from ..core.errors import DomainError
+from ..core.errors import DomainError, Unauthorized
+from ..core.pages import reject
 from . import operations as ops
 from . import queries
 from .models import ROLES
@@ -27,11 +29,10 @@ def login():
     if request.method == "POST":
         user = ops.check_login(request.form.get("nombre", "")[:64], request.form.get("password", "")[:200])
         if user is None:
-            from ..audit.operations import record_refusal
-            record_refusal("inicio_sesion_fallido", resultado="rechazado",
-                           detalle={"nombre": request.form.get("nombre", "")[:64]})
-            flash("Usuario o contraseña incorrectos.", "error")
-            return render_template("accounts/login.html", next=next_url), 401
+            status = reject(Unauthorized("Usuario o contraseña incorrectos.", code="credenciales_invalidas",
+                                         refusal="inicio_sesion_fallido",
+                                         audit={"nombre": request.form.get("nombre", "")[:64]}))
+            return render_template("accounts/login.html", next=next_url), status
         session.clear()
         session.permanent = True
         login_user(user)
@@ -71,9 +72,9 @@ def new_user():
                                    unidad=form.get("unidad") or None,
                                    nombre_completo=form.get("nombre_completo", ""), password=password)
         except DomainError as err:
-            flash(err.message, "error")
+            status = reject(err)
             return render_template("accounts/user_form.html", form=form, roles=ROLES, labels=ROLE_LABELS,
-                                   units=_units()), err.status
+                                   units=_units()), status
         flash(f"Usuario «{user.nombre}» creado.", "info")
         return redirect(url_for("accounts_pages.user_detail", user_id=user.id))
     return render_template("accounts/user_form.html", form=form, roles=ROLES, labels=ROLE_LABELS,
@@ -109,11 +110,16 @@ def user_detail(user_id):
                 ops.set_password(g.user, user, request.form.get("password", ""))
                 flash("Contraseña establecida.", "info")
         except DomainError as err:
-            flash(err.message, "error")
-            status = err.status
+            status = reject(err)
     return render_template("accounts/user_detail.html", user=user, tokens=queries.tokens_of(user),
                            new_secret=new_secret, roles=ROLES, labels=ROLE_LABELS, units=_units()), status
 
 
 def _units():
     return db.session.scalars(queries.units_stmt()).all()
+
+
+def home_entries(user):
+    if user.has_role("admin"):
+        return [HomeEntry("Administrar usuarios, roles y tokens", "accounts_pages.users")]
+    return []

@@ -105,11 +105,21 @@ def _listener(signal):
 _RECEIVERS = []
 
 
-def connect_signals():
-    """Audit listens to every signal in signals.AUDITED (weak refs: keep the receivers alive)."""
-    if _RECEIVERS:
-        return
-    for signal in signals.AUDITED:
+def _refused(_sender, accion, resultado="denegado", detalle=None, **_):
+    """A refused request: written after its transaction rolled back (nothing of it is kept)."""
+    record_refusal(accion, resultado=resultado, detalle=detalle)
+
+
+def connect_signals(_app=None):
+    """Audit listens to every audited signal, whichever area declared it, and to refusals (weak
+    refs: keep the receivers alive). Runs after every area is imported."""
+    connected = {r.__name__ for r in _RECEIVERS}
+    for signal in signals.audited():
         receiver = _listener(signal)
+        if receiver.__name__ in connected:
+            continue
         _RECEIVERS.append(receiver)
         signal.connect(receiver)
+    if _refused not in _RECEIVERS:
+        _RECEIVERS.append(_refused)
+        signals.request_refused.connect(_refused)

@@ -1,6 +1,5 @@
 """Who is calling, and may they call this endpoint. Deny by default: an endpoint without a declared
 policy refuses everyone (and a test fails). Object-level rules live as predicates on the models."""
-import functools
 import hashlib
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -8,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import current_app, g, redirect, request, url_for
 from flask_login import current_user
 
-from .db import db, utcnow
+from .db import utcnow
 from .errors import NotAllowed, NotFound, Unauthorized
 
 
@@ -120,9 +119,9 @@ class Principal:
 
     @property
     def model(self):
-        from ..accounts.models import User
+        """The full user row, loaded on first use by the accounts area's loader."""
         if "_model" not in self.__dict__:
-            self.__dict__["_model"] = db.session.get(User, self.id)
+            self.__dict__["_model"] = current_app.extensions["docs_auth"].user_model(self.id)
         return self.__dict__["_model"]
 
     def __getattr__(self, name):
@@ -131,32 +130,12 @@ class Principal:
         return getattr(self.model, name)
 
 
-@functools.cache
-def _principal_statements():
-    """Built once: statement construction costs more than running these indexed lookups."""
-    from sqlalchemy import bindparam, select
-
-    from ..accounts.models import ApiToken, Unit, User, UserRole
-    cols = [User.id, User.nombre, User.activo, User.unidad_id, Unit.clave]
-    by_token = select(*cols, ApiToken.revocado, ApiToken.expira) \
-        .join(ApiToken, ApiToken.usuario_id == User.id).outerjoin(Unit, User.unidad_id == Unit.id) \
-        .where(ApiToken.token_hash == bindparam("h"))
-    by_id = select(*cols).outerjoin(Unit, User.unidad_id == Unit.id).where(User.id == bindparam("uid"))
-    roles = select(UserRole.rol).where(UserRole.usuario_id == bindparam("uid"))
-    return by_token, by_id, roles
-
-
 def load_principal(user_id: int | None = None, token_hash: str | None = None):
-    """Returns (Principal or None when inactive, the matched row or None)."""
-    by_token, by_id, roles_of = _principal_statements()
-    conn = db.session.connection()
-    if token_hash is not None:
-        row = conn.execute(by_token, {"h": token_hash}).first()
-    else:
-        row = conn.execute(by_id, {"uid": user_id}).first()
+    """Returns (Principal or None when inactive, the matched row or None). The lookup itself belongs
+    to the accounts area, which registers it as `app.extensions["docs_auth"]` (see its setup)."""
+    row, roles = current_app.extensions["docs_auth"].lookup(user_id=user_id, token_hash=token_hash)
     if row is None:
         return None, None
-    roles = conn.execute(roles_of, {"uid": row.id}).scalars().all()
     principal = Principal(row.id, row.nombre, row.unidad_id, row.clave, roles) if row.activo else None
     return principal, row
 
@@ -211,8 +190,6 @@ def init_app(app):
             csrf.protect()
         if p.allows(g.user):
             return None
-        from ..audit.operations import record_refusal
-        record_refusal("acceso_denegado", detalle={"ruta": request.path[:200], "metodo": request.method})
         raise NotAllowed()
 
 
@@ -220,10 +197,8 @@ def require(condition: bool, hide: bool = False, message: str | None = None, cod
     """Object-level check: 404 when existence must not leak, 403 otherwise; audited either way."""
     if condition:
         return
-    from ..audit.operations import record_refusal
-    record_refusal("acceso_denegado", detalle={"ruta": request.path[:200], "metodo": request.method})
     if hide:
-        raise NotFound()
+        raise NotFound(refusal="acceso_denegado")
     raise NotAllowed(message, code=code)
 
 

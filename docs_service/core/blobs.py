@@ -1,5 +1,5 @@
 """Blob maintenance: garbage collection of orphans after a grace period, and reconciliation of the
-blobs the database references. Areas declare which columns hold blob keys in BLOB_COLUMNS."""
+blobs the database references. Each area declares which columns hold blob keys (`Area.blob_columns`)."""
 import time
 
 import click
@@ -11,13 +11,11 @@ from .db import db, transaction
 from .storage import storage
 
 
-def blob_columns():
-    from ..documents.models import Version
-    return [Version.sha256]
-
-
 def referenced_keys() -> set[str]:
-    query = union(*[select(column.label("k")) for column in blob_columns()])
+    from flask import current_app
+
+    from .areas import blob_columns
+    query = union(*[select(column.label("k")) for column in blob_columns(current_app)])
     return set(db.session.scalars(query))
 
 

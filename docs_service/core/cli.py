@@ -2,7 +2,6 @@
 one-line Spanish message."""
 import functools
 import os
-import secrets
 import sys
 
 import click
@@ -43,28 +42,25 @@ def command_errors(func):
 @command_errors
 def init_command():
     """Crea o actualiza la base de datos, el catálogo de unidades y el usuario admin (idempotente)."""
-    from ..accounts import operations as accounts
-    from ..accounts.models import User
-    from .db import db
+    from .areas import hooks
     from .migrate import upgrade
 
     for folder in (current_app.instance_path, current_app.config["DOCS_BLOB_DIR"]):
         os.makedirs(folder, exist_ok=True)
     upgrade()
-    with transaction() as session:
-        changed = accounts.load_catalog()
-        admin = session.query(User).filter_by(nombre="admin").one_or_none()
-        generated = None
-        if admin is None:
-            password = current_app.config["DOCS_ADMIN_PASSWORD"] or None
-            if password is None:
-                generated = password = secrets.token_urlsafe(12)
-            accounts.create_user(None, nombre="admin", roles=["admin"], unidad="09",
-                                 nombre_completo="Administración del servicio", password=password)
-        db.session.flush()
-    click.echo(f"Base de datos al día. Unidades actualizadas: {changed}.")
-    if generated:
-        click.echo(f"Usuario admin creado. Contraseña inicial (se muestra una sola vez): {generated}")
+    with transaction():
+        for _area, init in hooks(current_app, "init"):
+            init()
+
+
+@click.command("demo")
+@with_appcontext
+@command_errors
+def demo_command():
+    """Carga los datos de demostración de cada área (usuarios de cada rol, normateca, …). Idempotente."""
+    from .areas import hooks
+    for _area, load in hooks(current_app, "demo"):
+        load()
 
 
 @click.command("serve")
@@ -81,11 +77,10 @@ def serve_command(host, port, threads):
 
 
 def register_commands(app):
-    from ..accounts.cli import tokens_group, users_group
-    from ..audit.cli import audit_group
     from .blobs import blobs_group
-    from .demo import demo_command
-    for command in (init_command, serve_command, demo_command, users_group, tokens_group, audit_group, blobs_group):
+    for command in (init_command, serve_command, demo_command, blobs_group):
         app.cli.add_command(command)
+
+
 if __name__ == "__main__":
     main()

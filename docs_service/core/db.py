@@ -94,6 +94,17 @@ class Database:
 db = Database()
 
 
+def mark_failed() -> None:
+    """Settle the current request as failed: its transaction rolls back whatever the response is
+    (a page may answer a redirect after a refusal). Set by `core.errors` for every error."""
+    if has_request_context():
+        g.failed = True
+
+
+def request_failed() -> bool:
+    return bool(g.get("failed"))
+
+
 def after_commit(func):
     """Queue a side effect to run only once the current transaction has committed."""
     g.setdefault("after_commit", []).append(func)

@@ -1,9 +1,13 @@
 """Typed domain errors, raised by operations and mapped once to JSON (/api/*) or an HTML page."""
 import logging
+from contextlib import contextmanager
 from http import HTTPStatus
 
-from flask import g, jsonify, make_response, render_template, request
+from flask import g, has_request_context, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
+
+from . import signals
+from .db import mark_failed
 
 log = logging.getLogger(__name__)
 
@@ -12,13 +16,18 @@ class DomainError(Exception):
     status = 400
     code = "solicitud_invalida"
     message = "La solicitud no es válida."
+    refusal: str | None = None   # audit action written (after the rollback) when a request fails with it
 
-    def __init__(self, message: str | None = None, *, code: str | None = None, errors=None, **extra):
+    def __init__(self, message: str | None = None, *, code: str | None = None, errors=None,
+                 refusal: str | None = None, audit: dict | None = None, **extra):
         super().__init__(message or self.message)
         self.message = message or self.message
         self.code = code or self.code
         self.errors = errors
         self.extra = extra
+        self.audit = audit or {}   # extra detail for the refusal's audit row (never sent to the client)
+        if refusal is not None:
+            self.refusal = refusal
 
 
 class InvalidInput(DomainError):
@@ -31,6 +40,7 @@ class Unauthorized(DomainError):
 
 class NotAllowed(DomainError):
     status, code, message = 403, "sin_permiso", "No tiene permiso para realizar esta acción."
+    refusal = "acceso_denegado"
 
 
 class NotFound(DomainError):
@@ -55,6 +65,7 @@ class PreconditionRequired(DomainError):
 
 class TooLarge(DomainError):
     status, code, message = 413, "archivo_demasiado_grande", "El contenido excede el tamaño permitido."
+    refusal = "upload_rechazado"
 
 
 class UnsupportedType(DomainError):
@@ -63,6 +74,7 @@ class UnsupportedType(DomainError):
 
 class InvalidUpload(DomainError):
     status, code, message = 422, "archivo_invalido", "El archivo no es válido."
+    refusal = "upload_rechazado"
 
 
 class Unavailable(DomainError):
@@ -148,7 +160,32 @@ def error_body(status: int, code: str, message: str, errors=None, **extra) -> di
     return body
 
 
+@contextmanager
+def refused_as(accion: str, **audit):
+    """Any domain error raised inside is a refusal audited as `accion` (e.g. every refused upload)."""
+    try:
+        yield
+    except DomainError as err:
+        err.refusal = err.refusal or accion
+        err.audit = {**audit, **err.audit}
+        raise
+
+
+def fail(err: DomainError | None = None, *, refusal: str | None = None, code: str | None = None) -> None:
+    """The one place a failed request is settled: its transaction will roll back, and a refusal
+    (denied access, rejected upload, too large…) is audited after that rollback, via a signal."""
+    mark_failed()
+    accion = refusal or (err.refusal if err is not None else None)
+    if accion and has_request_context():
+        signals.request_refused.send(
+            None, accion=accion, resultado="denegado" if accion == "acceso_denegado" else "rechazado",
+            detalle={"ruta": request.path[:200], "metodo": request.method,
+                     "motivo": code or (err.code if err is not None else None),
+                     **(err.audit if err is not None else {})})
+
+
 def render_error(status: int, code: str, message: str, errors=None, headers=None, **extra):
+    mark_failed()
     if wants_json():
         response = jsonify(error_body(status, code, message, errors, **extra))
     else:
@@ -163,6 +200,7 @@ def render_error(status: int, code: str, message: str, errors=None, headers=None
 def init_app(app):
     @app.errorhandler(DomainError)
     def _domain(err: DomainError):
+        fail(err)
         headers = {}
         if err.status == 503:
             headers["Retry-After"] = "30"
@@ -181,9 +219,8 @@ def init_app(app):
         extra = {}
         if status == 413:
             extra["max_bytes"] = app.config["MAX_CONTENT_LENGTH"]
-            from ..audit.operations import record_refusal
-            record_refusal("upload_rechazado" if "/versiones" in request.path else "solicitud_rechazada",
-                           resultado="rechazado", detalle={"motivo": "archivo_demasiado_grande", "ruta": request.path[:200]})
+            fail(refusal="upload_rechazado" if request.mimetype == "multipart/form-data" else "solicitud_rechazada",
+                 code="archivo_demasiado_grande")
         headers = dict(err.get_headers()) if status == 405 else {}
         allow = {k: v for k, v in headers.items() if k.lower() == "allow"}
         return render_error(status, HTTP_CODES.get(status, "error"), message, errors, headers=allow, **extra)
@@ -194,7 +231,14 @@ def init_app(app):
     def _stale(_err):
         return render_error(409, StaleVersion.code, StaleVersion.message)
 
+    from flask_wtf.csrf import CSRFError
+
+    @app.errorhandler(CSRFError)
+    def _csrf(_err):
+        return render_error(400, "csrf_invalido",
+                            "El formulario expiró o no es válido (token CSRF). Recargue la página e intente de nuevo.")
+
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):
-        log.exception("unhandled error")
+        log.exception("unhandled error", extra={"request_id": g.get("request_id")})
         return render_error(500, "error_interno", HTTP_MESSAGES[500])

@@ -60,7 +60,7 @@ def init_app(app):
     @app.after_request
     def _finish(response):
         try:
-            dbmod.finish(response.status_code < 400)
+            dbmod.finish(not dbmod.request_failed())
         except (StaleDataError, IntegrityError) as err:
             logging.getLogger(__name__).warning("commit conflict: %s", type(err).__name__)
             response = render_error(409, "conflicto_de_version",

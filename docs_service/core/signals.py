@@ -1,29 +1,48 @@
-"""Domain signals. Areas send them from their operations; audit (and later search) listen.
-Every signal is sent as `signal.send(obj, actor=User|None, **detail)` inside the transaction."""
+"""Domain signals. Areas send them from their operations; audit, search and notifications listen,
+and the senders don't know who listens. Every signal is sent as
+`signal.send(obj, actor=User|None, **detail)` inside the transaction.
+
+The normateca's signals are declared here; a new area declares its own in `<area>/signals.py` with
+`define(name, doc, audited=True)`, so plugging in an area never edits core."""
 from blinker import Namespace
 
 _signals = Namespace()
+_audited: list = []
 
-user_created = _signals.signal("usuario_creado", doc="A user account was created.")
-user_updated = _signals.signal("usuario_modificado", doc="A user's roles, unit or status changed.")
-password_changed = _signals.signal("contrasena_cambiada", doc="A user's password was set or changed.")
-token_created = _signals.signal("token_creado", doc="An API token was issued (its hash stored).")
-token_revoked = _signals.signal("token_revocado", doc="An API token was revoked.")
-login_succeeded = _signals.signal("inicio_sesion", doc="A user logged in to the pages.")
-logout = _signals.signal("cierre_sesion", doc="A user logged out.")
-catalog_loaded = _signals.signal("catalogo_cargado", doc="The organisational catalog was loaded or updated.")
 
-document_created = _signals.signal("documento_creado", doc="A normative document was registered.")
-document_updated = _signals.signal("documento_modificado", doc="A document's metadata changed.")
-version_uploaded = _signals.signal("version_cargada", doc="A new immutable version was uploaded.")
-version_transitioned = _signals.signal("version_transicion", doc="A version moved through the workflow.")
-version_published = _signals.signal("version_publicada", doc="A version was published with its vigencia.")
-document_abrogated = _signals.signal("documento_abrogado", doc="A document's vigencia was ended.")
-acuse_registered = _signals.signal("acuse_registrado", doc="A unit acknowledged a published version.")
-file_downloaded = _signals.signal("archivo_descargado", doc="A stored file was downloaded.")
+def define(name: str, doc: str, audited: bool = True):
+    """Declare a documented signal; `audited` ones are written to the audit trail on every send."""
+    signal = _signals.signal(name, doc=doc)
+    if audited and signal not in _audited:
+        _audited.append(signal)
+    return signal
 
-# Signals whose every send is written to the audit trail.
-AUDITED = [user_created, user_updated, password_changed, token_created, token_revoked,
-           login_succeeded, logout, catalog_loaded, document_created, document_updated, version_uploaded,
-           version_transitioned, version_published, document_abrogated, acuse_registered,
-           file_downloaded]
+
+def audited() -> list:
+    """Every signal declared as audited, whichever area declared it."""
+    return list(_audited)
+
+
+user_created = define("usuario_creado", doc="A user account was created.")
+user_updated = define("usuario_modificado", doc="A user's roles, unit or status changed.")
+password_changed = define("contrasena_cambiada", doc="A user's password was set or changed.")
+token_created = define("token_creado", doc="An API token was issued (its hash stored).")
+token_revoked = define("token_revocado", doc="An API token was revoked.")
+login_succeeded = define("inicio_sesion", doc="A user logged in to the pages.")
+logout = define("cierre_sesion", doc="A user logged out.")
+catalog_loaded = define("catalogo_cargado", doc="The organisational catalog was loaded or updated.")
+
+document_created = define("documento_creado", doc="A normative document was registered.")
+document_updated = define("documento_modificado", doc="A document's metadata changed.")
+version_uploaded = define("version_cargada", doc="A new immutable version was uploaded.")
+version_transitioned = define("version_transicion", doc="A version moved through the workflow.")
+version_published = define("version_publicada", doc="A version was published with its vigencia.")
+document_abrogated = define("documento_abrogado", doc="A document's vigencia was ended.")
+acuse_registered = define("acuse_registrado", doc="A unit acknowledged a published version.")
+file_downloaded = define("archivo_descargado", doc="A stored file was downloaded.")
+
+
+# A request was refused (access denied, upload rejected, too large…). Not audited on send: the
+# request's transaction rolls back, and the audit area writes the refusal after the rollback.
+request_refused = define("solicitud_rechazada", "A request was refused; audited after its rollback.",
+                         audited=False)

@@ -7,7 +7,7 @@ from flask_smorest.fields import Upload
 from ..core.access import AUTHENTICATED, accepts_multipart, policy, roles
 from ..core.api_helpers import StrictSchema, etag_of, list_schema, require_if_match
 from ..core.db import utcnow, writes
-from ..core.errors import DomainError, InvalidInput
+from ..core.errors import InvalidInput, refused_as
 from . import operations as ops
 from . import queries
 from .diff import diff_versions
@@ -111,14 +111,9 @@ class Versions(MethodView):
         document = ops.get_document(document_id)
         archivo = files["archivo"]
         data = archivo.read()
-        try:
+        with refused_as("upload_rechazado", documento_id=document.id, tamano=len(data)):
             version = ops.upload_version(g.user, document, filename=archivo.filename, data=data,
                                          resumen=form["resumen"])
-        except DomainError as err:
-            from ..audit.operations import record_refusal
-            record_refusal("upload_rechazado", resultado="rechazado", objeto_tipo="documentos",
-                           objeto_id=str(document.id), detalle={"motivo": err.code, "tamano": len(data)})
-            raise
         return version, 201, {"ETag": version_etag(version)}
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import (CheckConstraint, Date, DateTime, ForeignKey, Index, Inte
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import Base, utcnow
+from ..workflow.states import PUBLISHED_STATES
 
 TIPOS = {
     "manual_organizacion": "Manual de organización",
@@ -21,7 +22,6 @@ TIPOS = {
 RELACIONES = {"abroga": "Abroga", "deroga": "Deroga (parcialmente)", "modifica": "Modifica"}
 FILE_KINDS = ("docx", "pdf", "md")
 # States in which a version was published at some point (its vigencia dates are meaningful).
-PUBLISHED_STATES = ("publicado", "sustituido", "abrogado")
 
 
 class Document(Base):

@@ -5,10 +5,9 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from ..core.db import db
-from .models import PUBLISHED_STATES, Document, Version
-
-# Roles that see drafts and the whole workflow; everyone else sees published versions only.
-STAFF = ("normativo", "revisor", "titular", "validador", "auditor", "admin")
+from ..accounts.models import STAFF_ROLES as STAFF
+from ..workflow.states import PUBLISHED_STATES
+from .models import Document, Version
 
 
 def sees_drafts(user) -> bool:

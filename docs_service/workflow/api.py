@@ -7,8 +7,9 @@ from ..core.access import AUTHENTICATED, policy, require, roles
 from ..core.api_helpers import require_if_match
 from ..documents.api import version_etag
 from ..documents.loaders import visible_version
-from ..documents.queries import STAFF
-from ..documents.schemas import AcusesOut, MyAcuseOut, TransitionIn, TransitionLogOut, VersionOut
+from ..accounts.models import STAFF_ROLES as STAFF
+from ..documents.schemas import VersionOut
+from .schemas import AcusesOut, MyAcuseOut, TransitionIn, TransitionLogOut
 from . import operations as ops
 from . import queries
 from .models import TransitionLog

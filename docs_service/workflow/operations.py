@@ -8,10 +8,10 @@ from ..accounts.models import Unit
 from ..core import signals
 from ..core.db import db, utcnow
 from ..core.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed, NotFound
-from ..documents.models import PUBLISHED_STATES, Document, Relation, Version
+from ..documents.models import Document, Relation, Version
 from .calendar import add_business_days
 from .models import Acuse, TransitionLog
-from .states import allowed_actions, step_for
+from .states import PUBLISHED_STATES, allowed_actions, refusal, step_for
 
 
 def today() -> date:
@@ -30,10 +30,10 @@ def transition(actor, version: Version, accion: str, *, comentario: str = "", vi
         permitidas = allowed_actions(version.estado, is_format)
         raise InvalidTransition(f"No se puede «{accion}» una versión en estado «{version.estado}».",
                                 permitidas=permitidas, estado=version.estado)
-    if not actor.has_role(*step.roles):
-        raise NotAllowed(f"La acción «{step.label}» corresponde al rol {', '.join(step.roles)}.", code="rol_no_autorizado")
-    if step.separate_from_author and version.autor_id == actor.id:
-        raise NotAllowed("Quien elaboró la versión no puede revisarla ni aprobarla.", code="autor_no_puede_aprobar")
+    reason = refusal(actor, version, accion)
+    if reason is not None:
+        author = step.separate_from_author and version.autor_id == actor.id and actor.has_role(*step.roles)
+        raise NotAllowed(reason, code="autor_no_puede_aprobar" if author else "rol_no_autorizado")
     comentario = (comentario or "").strip()
     if step.needs_comment and not comentario:
         raise InvalidInput("Esta acción requiere un comentario que explique el motivo.",

@@ -5,7 +5,7 @@ from ..core.db import db, utcnow
 from ..documents.models import Document, Version
 from .models import Acuse
 from .operations import version_acuses
-from .states import TRANSITIONS
+from .states import IN_PROGRESS, TRANSITIONS, actions_for
 
 
 def coverage(version: Version) -> tuple[dict, list[Acuse]]:
@@ -23,21 +23,12 @@ def coverage(version: Version) -> tuple[dict, list[Acuse]]:
 def inbox(user) -> list[tuple[Version, list[str]]]:
     """Versions waiting for an action this user's roles may take (segregation of duties applied)."""
     states = {state for (state, _a), step in TRANSITIONS.items()
-              if user.has_role(*step.roles) and state not in ("publicado", "sustituido")}
+              if user.has_role(*step.roles) and state in IN_PROGRESS}
     if not states:
         return []
     versions = db.session.scalars(select(Version).join(Document).where(Version.estado.in_(states))
                                   .order_by(Version.creado)).all()
-    result = []
-    for version in versions:
-        is_format = version.document.tipo == "formato"
-        actions = [action for (state, action), step in TRANSITIONS.items()
-                   if state == version.estado and user.has_role(*step.roles)
-                   and (step.only_formats is None or step.only_formats == is_format)
-                   and not (step.separate_from_author and version.autor_id == user.id)]
-        if actions:
-            result.append((version, actions))
-    return result
+    return [(version, actions) for version in versions if (actions := actions_for(user, version))]
 
 
 def unit_acuses(user) -> list[Acuse]:

@@ -1,4 +1,6 @@
-"""The workflow of a version, as data: states, and (state, action) -> (new state, roles, rules)."""
+"""The workflow of a version, as data: states, and (state, action) -> (new state, roles, rules), and
+the one predicate of who may take an action (used by the operation, the inbox and the pages).
+A leaf module: it imports nothing of the service, so documents can read its state sets."""
 from dataclasses import dataclass
 
 STATES = {
@@ -41,7 +43,8 @@ TRANSITIONS = {
 }
 
 ACTIONS = sorted({action for _state, action in TRANSITIONS})
-IN_PROGRESS = ("borrador", "en_revision", "en_aprobacion", "aprobado", "validado")
+IN_PROGRESS = ("borrador", "en_revision", "en_aprobacion", "aprobado", "validado")  # still in the workflow
+PUBLISHED_STATES = ("publicado", "sustituido", "abrogado")  # published at some point: visible to everyone
 
 
 def allowed_actions(state: str, is_format: bool) -> list[str]:
@@ -55,3 +58,27 @@ def step_for(state: str, action: str, is_format: bool) -> Step | None:
     if step is None or (step.only_formats is not None and step.only_formats != is_format):
         return None
     return step
+
+
+def refusal(user, version, action: str) -> str | None:
+    """Why `user` may not take `action` on `version` now (a Spanish sentence), or None if it may.
+    The action must exist from the version's state (see `step_for`)."""
+    step = step_for(version.estado, action, version.document.tipo == "formato")
+    if step is None:
+        return f"No se puede «{action}» una versión en estado «{STATES.get(version.estado, version.estado)}»."
+    if not user.has_role(*step.roles):
+        return f"La acción «{step.label}» corresponde a otro rol."
+    if step.separate_from_author and version.autor_id == user.id:
+        return "Quien elaboró la versión no puede revisarla, aprobarla ni validarla."
+    return None
+
+
+def can_apply(user, version, action: str) -> bool:
+    """The one predicate of who may take an action on a version: state, role and segregation of duties."""
+    return refusal(user, version, action) is None
+
+
+def actions_for(user, version) -> list[str]:
+    """The actions `user` may take on `version` now."""
+    return [a for a in allowed_actions(version.estado, version.document.tipo == "formato")
+            if can_apply(user, version, a)]

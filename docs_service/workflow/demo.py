@@ -9,20 +9,11 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
-from ..accounts.models import User
+from ..accounts.demo import demo_user as _user
 from ..core.db import db, transaction
-from ..core.errors import DomainError
-from ..workflow import operations as flow
-from . import operations as ops
-from .models import Document
-
-
-def _user(nombre: str):
-    from ..core.access import load_principal
-    user_id = db.session.scalar(select(User.id).where(User.nombre == nombre))
-    if user_id is None:
-        raise DomainError(f"Falta el usuario de demostración «{nombre}»; ejecute primero la carga de usuarios.")
-    return load_principal(user_id=user_id)[0]
+from ..documents import operations as ops
+from ..documents.models import Document
+from . import operations as flow
 
 
 def load() -> None:

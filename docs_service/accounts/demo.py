@@ -1,11 +1,10 @@
-"""`docs-service demo`: demo users of every role, then each area's demo data. Idempotent."""
+"""Demo users of every role (idempotent); the other areas' demo data acts as them."""
 import click
-from flask import current_app
-from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from .cli import command_errors
-from .db import db, transaction
+from ..core.db import db, transaction
+from . import operations as ops
+from .models import User
 
 DEMO_PASSWORD = "demo-normateca-2026"  # demo only; documented in the README
 DEMO_USERS = [
@@ -23,25 +22,22 @@ DEMO_USERS = [
 ]
 
 
-def load_users():
-    from ..accounts import operations as accounts
-    from ..accounts.models import User
+def load():
     created = 0
-    for nombre, roles, unidad, completo in DEMO_USERS:
-        if db.session.scalar(select(User).where(User.nombre == nombre)) is None:
-            accounts.create_user(None, nombre=nombre, roles=roles, unidad=unidad,
-                                 nombre_completo=completo, password=DEMO_PASSWORD)
-            created += 1
-    return created
-
-
-@click.command("demo")
-@with_appcontext
-@command_errors
-def demo_command():
-    """Carga los datos de demostración (usuarios de cada rol y la normateca de ejemplo)."""
     with transaction():
-        created = load_users()
+        for nombre, roles, unidad, completo in DEMO_USERS:
+            if db.session.scalar(select(User).where(User.nombre == nombre)) is None:
+                ops.create_user(None, nombre=nombre, roles=roles, unidad=unidad,
+                                nombre_completo=completo, password=DEMO_PASSWORD)
+                created += 1
     click.echo(f"Usuarios de demostración creados: {created} (contraseña: {DEMO_PASSWORD}).")
-    for loader in current_app.extensions.get("docs_demo_loaders", []):
-        loader()
+
+
+def demo_user(nombre: str):
+    """The demo user as a principal, for other areas' demo loaders."""
+    from ..core.access import load_principal
+    from ..core.errors import DomainError
+    user_id = db.session.scalar(select(User.id).where(User.nombre == nombre))
+    if user_id is None:
+        raise DomainError(f"Falta el usuario de demostración «{nombre}»; ejecute primero la carga de usuarios.")
+    return load_principal(user_id=user_id)[0]
