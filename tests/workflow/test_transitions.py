@@ -103,3 +103,23 @@ def test_two_approvers_at_once_one_wins(app, client, staff, users, draft):
         t.join()
     assert sorted(results) == [200, 409]
     assert len(audit_rows(app, accion="version_transicion")) == 3
+
+
+def test_version_page_and_inbox_offer_the_author_no_review(client, users, staff, login):
+    """GIVEN a version sent to review by a person who also holds the reviewer role WHEN that person
+    opens the version page and the inbox THEN neither offers review or return (one predicate,
+    `can_apply`, for operation, inbox and page); another reviewer is offered both."""
+    _uid, both = users("doble", ["normativo", "revisor"], "09")
+    doc = create_document(client, both)
+    upload(client, both, doc)
+    assert act(client, both, doc, 1, "enviar_revision").status_code == 200
+    login("doble")
+    page = client.get(f"/documentos/{doc}/versiones/1").get_data(as_text=True)
+    assert 'data-accion="aprobar_revision"' not in page and 'data-accion="devolver"' not in page
+    assert f"/documentos/{doc}/versiones/1" not in client.get("/bandeja").get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": __import__("tests.conftest", fromlist=["csrf_from"]).csrf_from(page)})
+    users("rosa", ["revisor"], "09")
+    login("rosa")
+    page = client.get(f"/documentos/{doc}/versiones/1").get_data(as_text=True)
+    assert 'data-accion="aprobar_revision"' in page and 'data-accion="devolver"' in page
+    assert f"/documentos/{doc}/versiones/1" in client.get("/bandeja").get_data(as_text=True)
