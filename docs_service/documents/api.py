@@ -12,6 +12,7 @@ from . import operations as ops
 from . import queries
 from .diff import diff_versions
 from .loaders import original_file, visible_document, visible_version
+from .printing import pdf_response
 from .schemas import (CatalogQuery, DiffQuery, DocumentCreate, DocumentDetail, DocumentOut, DocumentUpdate,
                       RelationIn, RelationOut, UploadForm, VersionOut, VersionSummary)
 
@@ -135,6 +136,16 @@ class VersionFile(MethodView):
     def get(self, document_id, numero):
         """El archivo original de la versión (descarga)"""
         return original_file(visible_version(document_id, numero))
+
+
+@blp.route("/documentos/<int:document_id>/versiones/<int:numero>/pdf")
+class VersionPdf(MethodView):
+    @policy(AUTHENTICATED)
+    @writes
+    @blp.response(200, content_type="application/pdf")
+    def get(self, document_id, numero):
+        """La versión impresa en PDF (encabezado institucional, numerales, SHA-256 del original; marca «SIN VALIDEZ OFICIAL» si no está vigente)"""
+        return pdf_response(visible_version(document_id, numero))
 
 
 @blp.route("/documentos/<int:document_id>/diff")

@@ -14,6 +14,7 @@ from . import operations as ops
 from . import queries
 from .diff import diff_versions
 from .loaders import original_file, visible_document, visible_version
+from .printing import pdf_response
 from .models import RELACIONES, TIPOS
 
 bp = Blueprint("documents_pages", __name__, template_folder="templates")
@@ -113,6 +114,13 @@ def version(document_id, numero):
 @writes
 def download(document_id, numero):
     return original_file(visible_version(document_id, numero))
+
+
+@bp.route("/documentos/<int:document_id>/versiones/<int:numero>/pdf")
+@policy(AUTHENTICATED)
+@writes
+def version_pdf(document_id, numero):
+    return pdf_response(visible_version(document_id, numero))
 
 
 @bp.route("/documentos/<int:document_id>/diff")
