@@ -9,12 +9,14 @@ from sqlalchemy import select
 from ..core.access import load_principal
 from ..core.db import db
 from ..extensions import login_manager
+from . import labels
 from . import operations as ops
 from .auth import AccountsAuth
 from .models import User
 
 
 def connect(app):
+    labels.register(app)
     app.extensions["docs_auth"] = AccountsAuth()
     login_manager.session_protection = "basic"
 

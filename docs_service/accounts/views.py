@@ -11,15 +11,12 @@ from ..core.errors import DomainError, Unauthorized
 from ..core.pages import reject
 from . import operations as ops
 from . import queries
+from .labels import ROLES as ROLE_LABELS
 from .models import ROLES
 
 bp = Blueprint("accounts_pages", __name__, template_folder="templates")
 ADMIN = roles("admin")
 
-ROLE_LABELS = {
-    "admin": "Administración", "normativo": "Normativo", "revisor": "Revisión", "titular": "Titular",
-    "validador": "Validación", "operativo": "Operativo", "consultor": "Consulta", "auditor": "Auditoría",
-}
 
 
 @bp.route("/login", methods=["GET", "POST"])

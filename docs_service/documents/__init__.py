@@ -8,4 +8,5 @@ AREA = Area(
     blob_columns=(".models:Version.sha256",),
     home=".views:home_entries",
     nav=(NavEntry("Normateca", "documents_pages.catalog", order=10),),
+    setup=".labels:register",
 )

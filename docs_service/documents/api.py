@@ -6,8 +6,9 @@ from flask_smorest.fields import Upload
 
 from ..core.access import AUTHENTICATED, accepts_multipart, policy, roles
 from ..core.api_helpers import StrictSchema, etag_of, list_schema, require_if_match
-from ..core.db import utcnow, writes
+from ..core.db import writes
 from ..core.errors import InvalidInput, refused_as
+from ..core.fechas import hoy
 from . import operations as ops
 from . import queries
 from .diff import diff_versions
@@ -48,7 +49,7 @@ class Documents(MethodView):
     @blp.response(200, list_schema(DocumentOut, "DocumentList"))
     def get(self, args):
         """Catálogo normativo; con `vigente_al`, solo lo que estaba en vigor ese día"""
-        day = args.get("vigente_al") or utcnow().date()
+        day = args.get("vigente_al") or hoy()
         stmt = queries.catalog_stmt(g.user, day=day, only_in_force="vigente_al" in args, tipo=args.get("tipo"),
                                     estado=args.get("estado"), area=args.get("area"), texto=args.get("q"))
         total, rows = queries.page_catalog(stmt, args["pagina"], args["por_pagina"])
@@ -60,7 +61,7 @@ class Documents(MethodView):
     def post(self, data):
         """Registrar un documento normativo"""
         document = ops.create_document(g.user, **data)
-        return present(document, in_force_day=utcnow().date()), 201, {"ETag": document_etag(document)}
+        return present(document, in_force_day=hoy()), 201, {"ETag": document_etag(document)}
 
 
 @blp.route("/documentos/<int:document_id>")
@@ -70,7 +71,7 @@ class DocumentItem(MethodView):
     def get(self, document_id):
         """Un documento, con su versión vigente hoy y sus relaciones"""
         document = visible_document(document_id)
-        return present(document, in_force_day=utcnow().date()), 200, {"ETag": document_etag(document)}
+        return present(document, in_force_day=hoy()), 200, {"ETag": document_etag(document)}
 
     @policy(NORMATIVO)
     @blp.arguments(DocumentUpdate)
@@ -80,7 +81,7 @@ class DocumentItem(MethodView):
         document = ops.get_document(document_id)
         require_if_match(document_etag(document))
         ops.update_metadata(g.user, document, **data)
-        return present(document, in_force_day=utcnow().date()), 200, {"ETag": document_etag(document)}
+        return present(document, in_force_day=hoy()), 200, {"ETag": document_etag(document)}
 
 
 @blp.route("/documentos/<int:document_id>/relaciones")

@@ -7,19 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import Base, utcnow
 from ..workflow.states import PUBLISHED_STATES
+from .labels import RELACIONES, TIPOS  # noqa: F401  (re-exported: codes are the labels' keys)
 
-TIPOS = {
-    "manual_organizacion": "Manual de organización",
-    "manual_procedimientos": "Manual de procedimientos",
-    "manual_operacion": "Manual de operación",
-    "instructivo": "Instructivo",
-    "estrategia": "Estrategia",
-    "lineamiento": "Lineamiento",
-    "criterio_normativo": "Criterio normativo",
-    "disposicion": "Disposición",
-    "formato": "Formato oficial",
-}
-RELACIONES = {"abroga": "Abroga", "deroga": "Deroga (parcialmente)", "modifica": "Modifica"}
 FILE_KINDS = ("docx", "pdf", "md")
 # States in which a version was published at some point (its vigencia dates are meaningful).
 

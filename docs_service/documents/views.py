@@ -6,8 +6,9 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 
 from ..core.access import AUTHENTICATED, policy, roles
 from ..core.areas import HomeEntry, hooks
-from ..core.db import utcnow, writes
+from ..core.db import writes
 from ..core.errors import DomainError, InvalidInput, refused_as
+from ..core.fechas import hoy
 from ..core.pages import refuse, reject
 from ..workflow.states import STATES
 from . import operations as ops
@@ -41,7 +42,7 @@ def catalog():
     tipo = args.get("tipo") if args.get("tipo") in TIPOS else None
     estado = args.get("estado") if args.get("estado") in STATES else None
     pagina = max(args.get("pagina", 1, type=int) or 1, 1)
-    stmt = queries.catalog_stmt(g.user, day=vigente_al or utcnow().date(), only_in_force=vigente_al is not None,
+    stmt = queries.catalog_stmt(g.user, day=vigente_al or hoy(), only_in_force=vigente_al is not None,
                                 tipo=tipo, estado=estado, area=(args.get("area") or "")[:200] or None,
                                 texto=(args.get("q") or "")[:200] or None)
     total, rows = queries.page_catalog(stmt, pagina, 50)
@@ -76,7 +77,7 @@ def new_document():
 def document(document_id):
     doc = visible_document(document_id)
     versions = [v for v in doc.versions if queries.can_view_version(g.user, v)]
-    today = utcnow().date()
+    today = hoy()
     return render_template("documents/document.html", doc=doc, versions=versions, today=today,
                            vigente=queries.version_in_force(doc, today), estados=STATES, relaciones=RELACIONES)
 

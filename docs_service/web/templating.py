@@ -1,7 +1,10 @@
-"""Jinja helpers shared by every page: navigation (from the areas' declarations), es-MX dates."""
-from babel.dates import format_date, format_datetime
+"""Jinja helpers shared by every page: navigation (from the areas' declarations), es-MX dates in
+Mexico City time (core.fechas). Each area registers the filters of its own labels in its setup."""
+from datetime import datetime
+
 from flask import current_app, g
 
+from ..core import fechas
 from ..core.areas import nav_entries
 
 
@@ -12,13 +15,13 @@ def nav_links():
 
 
 def fecha(value):
-    if value is None:
-        return "—"
-    if hasattr(value, "hour"):
-        return format_datetime(value, "d 'de' MMMM 'de' y, HH:mm", locale="es_MX") + " UTC"
-    return format_date(value, "d 'de' MMMM 'de' y", locale="es_MX")
+    """A date as `27/11/2026`; a stored timestamp as its Mexico City time, `27/11/2026 14:05`."""
+    if isinstance(value, datetime):
+        return fechas.fecha_hora(value)
+    return fechas.fecha(value)
 
 
 def init_app(app):
     app.jinja_env.globals["nav_links"] = nav_links
-    app.jinja_env.filters["fecha"] = fecha
+    app.jinja_env.filters.update(fecha=fecha, fecha_larga=fechas.fecha_larga, fecha_hora=fechas.fecha_hora,
+                                 iso_local=fechas.iso_local)

@@ -13,4 +13,5 @@ AREA = Area(
          NavEntry("Acuses", "workflow_pages.acuses", roles=("operativo",), order=30),
          NavEntry("Difusión", "workflow_pages.coverage", roles=STAFF_NAV, order=40)),
     version_panels=".views:version_panel",
+    setup=".labels:register",
 )

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Unit
 from ..core.db import Base, utcnow
+from ..core.fechas import hoy
 
 
 class TransitionLog(Base):
@@ -46,4 +47,4 @@ class Acuse(Base):
 
     @property
     def vencido(self) -> bool:
-        return self.estado == "pendiente" and utcnow().date() > self.fecha_limite
+        return self.estado == "pendiente" and hoy() > self.fecha_limite

@@ -5,7 +5,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..accounts.models import Unit
-from ..core import signals
+from ..core import fechas, signals
 from ..core.db import db, utcnow
 from ..core.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed, NotFound
 from ..documents.models import Document, Relation, Version
@@ -15,7 +15,8 @@ from .states import PUBLISHED_STATES, allowed_actions, refusal, step_for
 
 
 def today() -> date:
-    return utcnow().date()
+    """The calendar day in Mexico City: vigencias and plazos are Mexican dates."""
+    return fechas.hoy()
 
 
 def transition(actor, version: Version, accion: str, *, comentario: str = "", vigente_desde: date | None = None,
@@ -28,7 +29,7 @@ def transition(actor, version: Version, accion: str, *, comentario: str = "", vi
     step = step_for(version.estado, accion, is_format)
     if step is None:
         permitidas = allowed_actions(version.estado, is_format)
-        raise InvalidTransition(f"No se puede «{accion}» una versión en estado «{version.estado}».",
+        raise InvalidTransition(refusal(actor, version, accion),
                                 permitidas=permitidas, estado=version.estado)
     reason = refusal(actor, version, accion)
     if reason is not None:
@@ -74,7 +75,7 @@ def _publish(actor, version: Version, desde: date | None, hasta: date | None, de
     later = [v for v in document.versions if v.id != version.id and v.estado in PUBLISHED_STATES
              and v.vigente_desde is not None and v.vigente_desde >= desde]
     if later:
-        raise Conflict(f"La versión {later[0].numero} ya entra en vigor el {later[0].vigente_desde.isoformat()}; "
+        raise Conflict(f"La versión {later[0].numero} ya entra en vigor el {fechas.fecha(later[0].vigente_desde)}; "
                        "la nueva vigencia debe iniciar después.", code="vigencia_traslapada")
     for older in document.versions:
         if older.id != version.id and older.estado == "publicado":
@@ -83,7 +84,7 @@ def _publish(actor, version: Version, desde: date | None, hasta: date | None, de
                 older.vigente_hasta = desde - timedelta(days=1)
             db.session.add(TransitionLog(version_id=older.id, accion="sustituir", de_estado="publicado",
                                          a_estado="sustituido", actor_id=actor.id,
-                                         comentario=f"Sustituida por la versión {version.numero} desde {desde.isoformat()}."))
+                                         comentario=f"Sustituida por la versión {version.numero} desde el {fechas.fecha(desde)}."))
     version.vigente_desde, version.vigente_hasta, version.publicado = desde, hasta, utcnow()
     deadline = add_business_days(today(), current_app.config["DOCS_ACUSE_PLAZO_DIAS_HABILES"])
     for unit in units:

@@ -1,7 +1,8 @@
 """Reads for the workflow: coverage of acuses, the inbox of each role, a unit's acuses."""
 from sqlalchemy import select
 
-from ..core.db import db, utcnow
+from ..core.db import db
+from ..core.fechas import hoy
 from ..documents.models import Document, Version
 from .models import Acuse
 from .operations import version_acuses
@@ -10,7 +11,7 @@ from .states import IN_PROGRESS, TRANSITIONS, actions_for
 
 def coverage(version: Version) -> tuple[dict, list[Acuse]]:
     acuses = version_acuses(version)
-    today = utcnow().date()
+    today = hoy()
     received = sum(1 for a in acuses if a.estado == "recibido")
     pending = [a for a in acuses if a.estado == "pendiente"]
     overdue = sum(1 for a in pending if today > a.fecha_limite)

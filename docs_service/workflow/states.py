@@ -3,7 +3,7 @@ the one predicate of who may take an action (used by the operation, the inbox an
 A leaf module: it imports nothing of the service, so documents can read its state sets."""
 from dataclasses import dataclass
 
-STATES = {
+STATES = {  # code -> Spanish label
     "borrador": "Borrador",              # being drafted; the only state a return leads back to
     "en_revision": "En revisión",        # awaiting the reviewer
     "en_aprobacion": "En aprobación",    # awaiting the persona titular
@@ -13,33 +13,43 @@ STATES = {
     "sustituido": "Sustituido",          # a later version took over from its vigente_desde
     "abrogado": "Abrogado",              # the document's vigencia was ended
 }
+ACTION_LABELS = {  # what the button says; labels.py adds how the log reads once done
+    "enviar_revision": "Enviar a revisión",
+    "aprobar_revision": "Aprobar revisión",
+    "devolver": "Devolver con comentarios",
+    "aprobar": "Aprobar",
+    "rechazar": "Rechazar con comentarios",
+    "validar": "Validar formato",
+    "publicar": "Publicar",
+    "abrogar": "Abrogar",
+    "sustituir": "Sustituir",
+}
 
 
 @dataclass(frozen=True)
 class Step:
     to: str
     roles: tuple
-    label: str
     needs_comment: bool = False      # a return or rejection must say why
     separate_from_author: bool = False  # segregation of duties
     only_formats: bool | None = None  # True: formats only; False: never for formats; None: any
 
 
 TRANSITIONS = {
-    ("borrador", "enviar_revision"): Step("en_revision", ("normativo",), "Enviar a revisión"),
-    ("en_revision", "aprobar_revision"): Step("en_aprobacion", ("revisor",), "Aprobar revisión",
+    ("borrador", "enviar_revision"): Step("en_revision", ("normativo",)),
+    ("en_revision", "aprobar_revision"): Step("en_aprobacion", ("revisor",),
                                               separate_from_author=True),
-    ("en_revision", "devolver"): Step("borrador", ("revisor",), "Devolver con comentarios",
+    ("en_revision", "devolver"): Step("borrador", ("revisor",),
                                       needs_comment=True, separate_from_author=True),
-    ("en_aprobacion", "aprobar"): Step("aprobado", ("titular",), "Aprobar", separate_from_author=True),
-    ("en_aprobacion", "rechazar"): Step("borrador", ("titular",), "Rechazar con comentarios",
+    ("en_aprobacion", "aprobar"): Step("aprobado", ("titular",), separate_from_author=True),
+    ("en_aprobacion", "rechazar"): Step("borrador", ("titular",),
                                         needs_comment=True, separate_from_author=True),
-    ("aprobado", "validar"): Step("validado", ("validador",), "Validar formato", only_formats=True,
+    ("aprobado", "validar"): Step("validado", ("validador",), only_formats=True,
                                   separate_from_author=True),
-    ("aprobado", "publicar"): Step("publicado", ("normativo",), "Publicar", only_formats=False),
-    ("validado", "publicar"): Step("publicado", ("normativo",), "Publicar", only_formats=True),
-    ("publicado", "abrogar"): Step("abrogado", ("titular",), "Abrogar", needs_comment=True),
-    ("sustituido", "abrogar"): Step("abrogado", ("titular",), "Abrogar", needs_comment=True),
+    ("aprobado", "publicar"): Step("publicado", ("normativo",), only_formats=False),
+    ("validado", "publicar"): Step("publicado", ("normativo",), only_formats=True),
+    ("publicado", "abrogar"): Step("abrogado", ("titular",), needs_comment=True),
+    ("sustituido", "abrogar"): Step("abrogado", ("titular",), needs_comment=True),
 }
 
 ACTIONS = sorted({action for _state, action in TRANSITIONS})
@@ -65,9 +75,10 @@ def refusal(user, version, action: str) -> str | None:
     The action must exist from the version's state (see `step_for`)."""
     step = step_for(version.estado, action, version.document.tipo == "formato")
     if step is None:
-        return f"No se puede «{action}» una versión en estado «{STATES.get(version.estado, version.estado)}»."
+        return (f"No se puede «{ACTION_LABELS.get(action, action[:40])}» una versión en estado "
+                f"«{STATES.get(version.estado, version.estado)}».")
     if not user.has_role(*step.roles):
-        return f"La acción «{step.label}» corresponde a otro rol."
+        return f"La acción «{ACTION_LABELS[action]}» corresponde a otro rol."
     if step.separate_from_author and version.autor_id == user.id:
         return "Quien elaboró la versión no puede revisarla, aprobarla ni validarla."
     return None

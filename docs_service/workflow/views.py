@@ -7,8 +7,9 @@ from sqlalchemy import select
 from ..accounts.models import STAFF_ROLES as STAFF
 from ..core.access import policy, require, roles
 from ..core.areas import HomeEntry
-from ..core.db import db, utcnow
+from ..core.db import db
 from ..core.errors import DomainError, NotFound, StaleVersion
+from ..core.fechas import hoy
 from ..core.pages import refuse
 from ..documents.loaders import visible_version
 from ..documents.models import Version
@@ -105,7 +106,7 @@ def version_panel(version):
                                                          Acuse.unidad_id == user.unidad_id))
     return Markup(render_template("workflow/panel.html", v=version, doc=version.document, actions=actions,
                                   log=log, coverage=coverage, my_acuse=my_acuse, estados=STATES,
-                                  today=utcnow().date()))
+                                  today=hoy()))
 
 
 def home_entries(user):

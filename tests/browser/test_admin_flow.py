@@ -36,7 +36,7 @@ def test_admin_creates_operativo_and_token(live_server, page, users):
     page.select_option("select[name=unidad]", "3301")
     page.get_by_role("button", name="Crear usuario").click()
     assert "Usuario «ana.lopez» creado." in page.get_by_role("alert").inner_text()
-    assert page.get_by_test_id("roles").inner_text() == "operativo"
+    assert page.get_by_test_id("roles").inner_text() == "Operativo"
     page.fill("input[name=descripcion]", "captura de acuses")
     page.get_by_role("button", name="Crear token").click()
     token = page.get_by_test_id("token-nuevo").inner_text().strip()

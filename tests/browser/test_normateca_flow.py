@@ -3,10 +3,11 @@ approve it, it is published to the Subdelegaciones of OOAD 33 with a future vige
 "vigente al" shows the previous version before that date and the new one after; an operativo
 acknowledges; the coverage shows the rest pending; the diff shows exactly the changed numerales."""
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from docs_service.core.fechas import hoy
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
 from tests.documents.helpers import MANUAL_V2, act, approve, create_document, upload
@@ -57,7 +58,7 @@ def test_draft_to_publication_to_acuse(live_server, page, users, tmp_path):
     logout(page)
 
     # The normativo publishes to the Subdelegaciones of OOAD 33 with a future vigencia.
-    start = date.today() + timedelta(days=15)
+    start = hoy() + timedelta(days=15)
     sign_in(page, base, "nora", PASSWORD)
     page.goto(f"{base}/documentos/{doc}/versiones/2")
     form = page.locator("form[data-accion=publicar]")

@@ -1,8 +1,9 @@
 """Documents: registration, metadata with If-Match, versions, vigencia "vigente al", diff."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from docs_service.core.fechas import hoy
 from tests.conftest import audit_rows
 from tests.documents.helpers import MANUAL_V1, MANUAL_V2, act, approve, create_document, upload
 
@@ -104,13 +105,13 @@ def test_vigente_al_shows_previous_then_new_version(client, staff, auth):
     publish(client, staff, doc, 1)
     assert upload(client, staff["normativo"], doc, MANUAL_V2, resumen="Precisa plazos").status_code == 201
     approve(client, staff, doc, 2)
-    start = date.today() + timedelta(days=20)
+    start = hoy() + timedelta(days=20)
     published = publish(client, staff, doc, 2, vigente_desde=start.isoformat())
     assert published["estado"] == "publicado" and published["vigente_desde"] == start.isoformat()
-    for day, numero in ((date.today(), 1), (start - timedelta(days=1), 1), (start, 2), (start + timedelta(days=400), 2)):
+    for day, numero in ((hoy(), 1), (start - timedelta(days=1), 1), (start, 2), (start + timedelta(days=400), 2)):
         items = client.get(f"/api/v1/documentos?vigente_al={day}", headers=auth(staff["consultor"])).get_json()["items"]
         assert [i["version_vigente"]["numero"] for i in items] == [numero], day
-    before = client.get(f"/api/v1/documentos?vigente_al={date.today() - timedelta(days=1)}",
+    before = client.get(f"/api/v1/documentos?vigente_al={hoy() - timedelta(days=1)}",
                         headers=auth(staff["consultor"])).get_json()
     assert before["total"] == 0
     v1 = client.get(f"/api/v1/documentos/{doc}/versiones/1", headers=auth(staff["consultor"])).get_json()
@@ -121,7 +122,7 @@ def test_vigencia_validation(client, staff):
     doc = create_document(client, staff["normativo"])
     upload(client, staff["normativo"], doc)
     approve(client, staff, doc, 1)
-    today = date.today()
+    today = hoy()
     bad_range = act(client, staff["normativo"], doc, 1, "publicar", destinatarios={"todas": True},
                     vigente_desde=(today + timedelta(days=5)).isoformat(), vigente_hasta=today.isoformat())
     assert bad_range.status_code == 422 and "vigente_hasta" in bad_range.get_json()["errors"]
@@ -146,13 +147,13 @@ def test_publishing_an_abrogating_document_ends_the_other(client, staff, auth):
                           titulo="Criterio 01/2026", relaciones=[{"tipo": "abroga", "clave": "9300-006-014"}])
     upload(client, staff["normativo"], new)
     approve(client, staff, new, 1)
-    start = date.today() + timedelta(days=10)
+    start = hoy() + timedelta(days=10)
     publish(client, staff, new, 1, vigente_desde=start.isoformat(), destinatarios={"todas": True})
     detail = client.get(f"/api/v1/documentos/{old}", headers=auth(staff["consultor"])).get_json()
     assert detail["abrogado_desde"] == start.isoformat() and detail["abrogado_por"] == "9300-006-026"
     on = lambda day: {i["clave"] for i in client.get(f"/api/v1/documentos?vigente_al={day}",  # noqa: E731
                                                      headers=auth(staff["consultor"])).get_json()["items"]}
-    assert on(date.today()) == {"9300-006-014"}
+    assert on(hoy()) == {"9300-006-014"}
     assert on(start) == {"9300-006-026"}
     relations = client.get(f"/api/v1/documentos/{new}", headers=auth(staff["consultor"])).get_json()["relaciones"]
     assert relations == [{"tipo": "abroga", "clave": "9300-006-014", "documento_id": old, "numerales": ""}]
@@ -168,7 +169,7 @@ def test_titular_abrogates(client, staff, auth, app):
     assert no_reason.status_code == 422
     done = act(client, staff["titular"], doc, 1, "abrogar", comentario="Queda sin efectos por reforma.")
     assert done.status_code == 200 and done.get_json()["estado"] == "abrogado"
-    today = date.today().isoformat()
+    today = hoy().isoformat()
     assert client.get(f"/api/v1/documentos?vigente_al={today}", headers=auth(staff["consultor"])).get_json()["total"] == 0
     assert upload(client, staff["normativo"], doc, MANUAL_V2).status_code == 409
     assert audit_rows(app, accion="documento_abrogado")

@@ -30,7 +30,7 @@ def test_publishing_a_draft_is_409_naming_the_allowed_actions(client, staff, dra
     assert response.status_code == 409
     body = response.get_json()
     assert body["error"] == "transicion_invalida" and body["permitidas"] == ["enviar_revision"]
-    assert "borrador" in body["message"]
+    assert body["message"] == "No se puede «Publicar» una versión en estado «Borrador»."  # labels, not codes
 
 
 @pytest.mark.parametrize("rol,accion", [("revisor", "enviar_revision"), ("titular", "enviar_revision"),

@@ -1,0 +1,37 @@
+"""Spanish labels of the accounts area: roles, kinds of unit, and how a unit is named
+(`3301 Mérida Norte`, `33 OOAD Yucatán`). The one place for this text."""
+
+ROLES = {
+    "admin": "Administración", "normativo": "Normativo", "revisor": "Revisión", "titular": "Titular",
+    "validador": "Validación", "operativo": "Operativo", "consultor": "Consulta", "auditor": "Auditoría",
+}
+TIPOS_UNIDAD = {"central": "Nivel central", "ooad": "OOAD", "subdelegacion": "Subdelegación"}
+_PREFIJO_SUBDELEGACION = "Subdelegación "
+
+
+def unit_name(unit) -> str:
+    """The unit's short name: a Subdelegación without the word (its key already says what it is)."""
+    if unit is None:
+        return ""
+    nombre = unit.nombre or ""
+    if unit.tipo == "subdelegacion" and nombre.startswith(_PREFIJO_SUBDELEGACION):
+        nombre = nombre[len(_PREFIJO_SUBDELEGACION):]
+    return nombre
+
+
+def unit_label(unit) -> str:
+    """`3301 Mérida Norte`; '—' when there is no unit."""
+    if unit is None:
+        return "—"
+    return f"{unit.clave} {unit_name(unit)}".strip()
+
+
+def template_filters() -> dict:
+    """Jinja filters: `{{ r|rol }}`, `{{ user.unidad|unidad }}`, `{{ u.tipo|tipo_unidad }}`."""
+    return {"rol": lambda code: ROLES.get(code, code), "unidad": unit_label,
+            "tipo_unidad": lambda code: TIPOS_UNIDAD.get(code, code)}
+
+
+def register(app):
+    """Make this area's labels available to every template (run from the area's setup)."""
+    app.jinja_env.filters.update(template_filters())

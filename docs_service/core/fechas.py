@@ -1,0 +1,51 @@
+"""Dates as people in the Coordinación read them: the calendar day in America/Mexico_City, and
+es-MX text (`27/11/2026`, `27 de noviembre de 2026`, 24-hour times). Timestamps are stored as naive
+UTC (`core.db.utcnow`); vigencia and plazo dates are Mexican calendar days. Pages (Jinja filters)
+and messages that name a date both format through here, so they read the same."""
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+
+ZONA = ZoneInfo("America/Mexico_City")
+LOCALE = "es_MX"
+
+
+def local(value: datetime) -> datetime:
+    """A stored (naive UTC) or aware timestamp, as a time in Mexico City."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(ZONA)
+
+
+def hoy() -> date:
+    """Today's date in Mexico City (after 18:00 local time the UTC date is already tomorrow)."""
+    return datetime.now(ZONA).date()
+
+
+def fecha(value: date | datetime | None) -> str:
+    """`27/11/2026`; a timestamp gives its local day."""
+    if value is None:
+        return "—"
+    day = local(value).date() if isinstance(value, datetime) else value
+    return format_date(day, "dd/MM/y", locale=LOCALE)
+
+
+def fecha_larga(value: date | datetime | None) -> str:
+    """`27 de noviembre de 2026`; a timestamp gives its local day."""
+    if value is None:
+        return "—"
+    day = local(value).date() if isinstance(value, datetime) else value
+    return format_date(day, "d 'de' MMMM 'de' y", locale=LOCALE)
+
+
+def fecha_hora(value: datetime | None) -> str:
+    """`27/11/2026 14:05` in Mexico City time, 24-hour clock."""
+    if value is None:
+        return "—"
+    return format_datetime(local(value), "dd/MM/y HH:mm", tzinfo=ZONA, locale=LOCALE)
+
+
+def iso_local(value: datetime | None) -> str:
+    """The local time with its offset (for `<time datetime>` and CSV exports)."""
+    return local(value).isoformat(timespec="seconds") if value is not None else ""
