@@ -26,6 +26,7 @@ test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: setup
+	bash scripts/system-deps.sh bench
 	$(PY) benchmarks/run.py
 
 clean:

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Installs the Debian libraries the service needs (and Chromium for the browser tests) when they
-# are missing. Installs only as root; otherwise says what to install and fails.
+# Installs the Debian libraries the service needs (Chromium for the browser tests, wrk for the
+# benchmarks) when they are missing. Installs only as root; otherwise says what to install and fails.
+# Usage: system-deps.sh [runtime|test|bench]
 set -euo pipefail
 # Pango + HarfBuzz subsetting for WeasyPrint; DejaVu is the font core/pdf.py embeds.
 want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
-if [ "${1:-runtime}" = "test" ]; then
-  want+=(chromium)
-fi
+case "${1:-runtime}" in
+  test) want+=(chromium) ;;
+  bench) want+=(wrk) ;;  # HTTP load generator in C, so the client does not compete with the server for CPU
+esac
 missing=()
 for pkg in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
