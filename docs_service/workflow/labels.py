@@ -17,6 +17,15 @@ HECHOS = {
     "abrogar": "Abrogada",
     "sustituir": "Sustituida por una versión posterior",
 }
+# The trays of the Bandeja (queries.TRAYS): title, and what the home page's counter says.
+BANDEJA = {
+    "devueltas": ("Mis versiones devueltas", "Mis versiones devueltas con comentarios"),
+    "borradores": ("Mis borradores", "Mis borradores"),
+    "revision": ("Por revisar", "Versiones que esperan mi revisión"),
+    "aprobacion": ("Por aprobar", "Versiones que esperan mi aprobación"),
+    "validacion": ("Formatos por validar", "Formatos que esperan mi validación"),
+    "publicar": ("Aprobadas, por publicar", "Versiones aprobadas por publicar"),
+}
 ACUSES = {"pendiente": "Pendiente", "recibido": "Recibido", "vencido": "Pendiente (vencido)"}
 
 

@@ -11,6 +11,7 @@ from ..core.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed,
 from ..documents.models import Document, Relation, Version
 from .calendar import add_business_days
 from .models import Acuse, TransitionLog
+from .signals import acuse_reminder
 from .states import PUBLISHED_STATES, allowed_actions, refusal, step_for
 
 
@@ -111,6 +112,15 @@ def _abrogate(document: Document, desde: date, motivo: str, by: Document | None)
     signals.document_abrogated.send(document, actor=None, desde=desde, por=by.clave if by else None)
 
 
+def first_valid_start(version: Version) -> date:
+    """The earliest vigente_desde `publicar` accepts now: today, or the day after the latest start
+    already published for the document when that one is today or later."""
+    starts = [v.vigente_desde for v in version.document.versions
+              if v.id != version.id and v.estado in PUBLISHED_STATES and v.vigente_desde is not None]
+    latest = max(starts, default=None)
+    return max(today(), latest + timedelta(days=1)) if latest is not None and latest >= today() else today()
+
+
 def resolve_recipients(destinatarios: dict | None) -> list[Unit]:
     """{"todas": true} | {"ooad": ["33"]} (its Subdelegaciones) | {"unidades": ["3301", "16"]}."""
     destinatarios = destinatarios or {}
@@ -158,3 +168,14 @@ def acknowledge(actor, version: Version) -> tuple[Acuse, bool]:
     signals.acuse_registered.send(acuse, actor=actor, documento=version.document.clave, numero=version.numero,
                                   unidad=acuse.unidad.clave)
     return acuse, True
+
+
+def remind_pending(actor, version: Version) -> list[Acuse]:
+    """Remind the recipient units whose acuse is still pending (a notification for their operativos)."""
+    pending = [a for a in version_acuses(version) if a.estado == "pendiente"]
+    if not pending:
+        raise Conflict("Todas las unidades destinatarias ya acusaron recibo; no hay a quién recordar.",
+                       code="sin_pendientes")
+    acuse_reminder.send(version, actor=actor, documento=version.document.clave, numero=version.numero,
+                        unidades=[a.unidad.clave for a in pending], unidad_ids=[a.unidad_id for a in pending])
+    return pending

@@ -45,7 +45,7 @@ def test_draft_to_publication_to_acuse(live_server, page, users, tmp_path):
 
     # The revisor approves the review from the inbox; the titular approves.
     sign_in(page, base, "rita", PASSWORD)
-    page.get_by_role("link", name="Bandeja").click()
+    page.get_by_role("link", name="Bandeja", exact=True).click()
     page.get_by_role("link", name="v2").click()
     page.get_by_role("button", name="Aprobar revisión").click()
     assert page.get_by_test_id("estado").inner_text() == "En aprobación"
@@ -79,7 +79,7 @@ def test_draft_to_publication_to_acuse(live_server, page, users, tmp_path):
 
     # An operativo of 3301 acknowledges from its acuses page.
     sign_in(page, base, "oscar", PASSWORD)
-    page.get_by_role("link", name="Acuses").click()
+    page.get_by_role("link", name="Acuses", exact=True).click()
     row = page.locator("table[data-testid=acuses] tr", has_text="v2")
     row.get_by_role("button", name="Acusar recibo").click()
     assert "Acuse registrado" in page.get_by_role("alert").inner_text()
@@ -90,7 +90,13 @@ def test_draft_to_publication_to_acuse(live_server, page, users, tmp_path):
     sign_in(page, base, "nora", PASSWORD)
     page.goto(f"{base}/difusion")
     coverage_row = page.locator("table[data-testid=cobertura-tabla] tr", has_text="v2")
-    assert re.search(r"\b3302, 3303\b", coverage_row.inner_text())
+    assert "1 de 3" in coverage_row.inner_text()
+    coverage_row.get_by_role("link").click()
+    page.select_option("select[name=estado]", "pendiente")
+    page.get_by_role("button", name="Filtrar").click()
+    page.wait_for_url("**estado=pendiente**")
+    units = page.locator("table[data-testid=acuses-unidades] tbody tr").all_inner_texts()
+    assert [u.split("\t")[0] for u in units] == ["3302 Mérida Sur", "3303 Valladolid"]
     page.goto(f"{base}/documentos/{doc}/versiones/2")
     page.get_by_role("link", name="Ver cambios respecto de la versión 1").click()
     numerales = page.locator("section[data-numeral]").evaluate_all("els => els.map(e => e.dataset.numeral)")

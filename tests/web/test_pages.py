@@ -12,12 +12,12 @@ def test_home_shows_each_role_what_it_can_do(client, users, login):
     users("ana", ["operativo"], "3301")
     login("ana")
     page = client.get("/").get_data(as_text=True)
-    assert "Acusar recibo" in page and "Administrar usuarios" not in page
+    assert "Acuses pendientes de mi unidad" in page and "Administrar usuarios" not in page
     client.post("/logout", data={"csrf_token": csrf_from(page)})
     users("jefa", ["admin"], "09")
     login("jefa")
     page = client.get("/").get_data(as_text=True)
-    assert "Administrar usuarios" in page and "Acusar recibo" not in page
+    assert "Administrar usuarios" in page and "Acuses pendientes de mi unidad" not in page
 
 
 def test_non_admin_cannot_open_user_admin(client, users, login):
