@@ -21,8 +21,16 @@ run: setup
 	$(BIN)/docs-service demo
 	$(BIN)/docs-service serve --host $(HOST) --port $(PORT)
 
+# axe-core (accessibility rules) from npm, injected by the browser tests into every page they open.
+AXE_VERSION := 4.14.1
+AXE := tests/browser/.node/node_modules/axe-core/axe.min.js
+
+$(AXE):
+	npm install --no-save --no-audit --no-fund --no-package-lock --prefix tests/browser/.node axe-core@$(AXE_VERSION)
+
 test: setup
 	bash scripts/system-deps.sh test
+	$(MAKE) $(AXE)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: setup
@@ -30,4 +38,4 @@ bench: setup
 	$(PY) benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) instance search_index/*
+	rm -rf $(VENV) instance search_index/* tests/browser/.node
