@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 NUMERAL = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,3})*)(?P<dot>\.)?(?:\s+|$)(?P<rest>.*)$", re.S)
 ROMAN = re.compile(r"^(?P<num>[IVXL]{1,6})\.\s+(?P<rest>.*)$", re.S)
 LETTER = re.compile(r"^(?P<num>[a-zñ])\)\s+(?P<rest>.*)$", re.S)
+# A numeral written inline with its sub-item, `2 a) texto` (or `7.3. b) texto`): the section `2 a)`.
+INLINE = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,3})*)\.?\s+(?P<letter>[a-zñ])\)\s+(?P<rest>.*)$", re.S)
 MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 MD_LIST = re.compile(r"^\s*(?:[-*+])\s+")
 
@@ -128,6 +130,12 @@ def sectionize(blocks: list[Block]) -> list[ExtractedSection]:
 
     for block in blocks:
         text = block.text.strip()
+        match = INLINE.match(text)
+        if match:  # `2 a)`: the sub-item of 2; a bare `b)` after it is `2 b)`
+            parent_numeral, parent_level = match.group("num"), match.group("num").count(".") + 1
+            start(ExtractedSection(f"{parent_numeral} {match.group('letter')})", "", [match.group("rest").strip()],
+                                   parent_level + 1))
+            continue
         match = NUMERAL.match(text)
         if match and (match.group("dot") or "." in match.group("num") or block.heading):
             numeral = match.group("num")

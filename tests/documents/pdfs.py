@@ -16,7 +16,9 @@ def _pdf(objects: list[bytes], root: int = 1, extra_trailer: bytes = b"") -> byt
 
 
 def simple_pdf(lines: list[str], catalog_extra: bytes = b"") -> bytes:
-    text = b"BT /F1 12 Tf 72 720 Td 14 TL " + b" ".join(b"(%s) '" % l.encode("latin-1") for l in lines) + b" ET"
+    def literal(line: str) -> bytes:  # a PDF string: backslash and parentheses escaped
+        return line.encode("latin-1").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+    text = b"BT /F1 12 Tf 72 720 Td 14 TL " + b" ".join(b"(%s) '" % literal(l) for l in lines) + b" ET"
     return _pdf([
         b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b">>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
