@@ -5,5 +5,6 @@ AREAS = (
     "audit",
     "documents",
     "workflow",
+    "credits",
     "web",
 )

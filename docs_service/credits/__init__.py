@@ -1,0 +1,11 @@
+"""Créditos fiscales: patrones, credits through every collection phase (a table of transitions with
+guards), their event log, traslados, trámites, payments and their conciliation, bulk import."""
+from ..core.areas import Area
+
+AREA = Area(
+    name="credits",
+    api=(".api", ".api_tramites"),
+    cli=(".cli:creditos_group",),
+    blob_columns=(".models:CreditDocument.blob_key",),
+    demo=".demo:load",
+)

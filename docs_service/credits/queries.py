@@ -1,0 +1,158 @@
+"""Reads: scoped searches of credits, patrones and payments (an operativo sees its unit only), the
+rows of a CSV export, balances of a patrón, a credit's timeline."""
+from decimal import Decimal
+
+from sqlalchemy import exists, func, or_, select
+
+from ..accounts.models import Unit
+from ..core.db import db
+from .models import Credit, CreditDocument, CreditEvent, Patron, Payment, PaymentApplication, Transfer
+from .operations import reads_all
+
+
+def credit_scope(user):
+    """SQL condition: the credits this user may see (readers: all; operativo: its unit's, plus those
+    offered to its unit in a pending traslado)."""
+    if reads_all(user):
+        return None
+    if user is None or not user.has_role("operativo") or user.unidad_id is None:
+        return Credit.id.is_(None)
+    offered = exists().where(Transfer.credito_id == Credit.id, Transfer.estado == "pendiente",
+                             Transfer.unidad_destino_id == user.unidad_id)
+    return or_(Credit.unidad_id == user.unidad_id, offered)
+
+
+def patron_scope(user):
+    if reads_all(user):
+        return None
+    if user is None or not user.has_role("operativo") or user.unidad_id is None:
+        return Patron.id.is_(None)
+    return or_(Patron.unidad_id == user.unidad_id,
+               exists().where(Credit.patron_id == Patron.id, Credit.unidad_id == user.unidad_id))
+
+
+def can_view_patron(user, patron: Patron) -> bool:
+    condition = patron_scope(user)
+    if condition is None:
+        return True
+    return db.session.scalar(select(Patron.id).where(Patron.id == patron.id, condition)) is not None
+
+
+def credits_stmt(user, *, nrp=None, numero=None, rfc=None, razon_social=None, fase=None, unidad=None, concepto=None,
+                 periodo=None):
+    stmt = select(Credit).join(Patron, Credit.patron_id == Patron.id)
+    scope = credit_scope(user)
+    if scope is not None:
+        stmt = stmt.where(scope)
+    if nrp:
+        stmt = stmt.where(Patron.nrp == nrp.replace("-", "").upper())
+    if numero:
+        stmt = stmt.where(Credit.numero == numero)
+    if rfc:
+        stmt = stmt.where(Patron.rfc == rfc.replace(" ", "").upper())
+    if razon_social:
+        stmt = stmt.where(Patron.razon_social.ilike(f"%{razon_social}%"))
+    if fase:
+        stmt = stmt.where(Credit.fase == fase)
+    if unidad:
+        stmt = stmt.where(Credit.unidad_id == select(Unit.id).where(Unit.clave == unidad).scalar_subquery())
+    if concepto:
+        stmt = stmt.where(Credit.concepto == concepto)
+    if periodo:
+        stmt = stmt.where(Credit.periodo == periodo)
+    return stmt.order_by(Credit.numero)
+
+
+def patrones_stmt(user, *, nrp=None, rfc=None, razon_social=None, unidad=None):
+    stmt = select(Patron)
+    scope = patron_scope(user)
+    if scope is not None:
+        stmt = stmt.where(scope)
+    if nrp:
+        stmt = stmt.where(Patron.nrp == nrp.replace("-", "").upper())
+    if rfc:
+        stmt = stmt.where(Patron.rfc == rfc.replace(" ", "").upper())
+    if razon_social:
+        stmt = stmt.where(Patron.razon_social.ilike(f"%{razon_social}%"))
+    if unidad:
+        stmt = stmt.where(Patron.unidad_id == select(Unit.id).where(Unit.clave == unidad).scalar_subquery())
+    return stmt.order_by(Patron.nrp)
+
+
+def payments_stmt(user, *, nrp=None, periodo=None, estado=None, archivo=None, origen=None):
+    stmt = select(Payment)
+    if not reads_all(user):
+        if user is None or user.unidad_id is None:
+            stmt = stmt.where(Payment.id.is_(None))
+        else:
+            mine = select(Patron.nrp).where(Patron.unidad_id == user.unidad_id)
+            applied = exists().where(PaymentApplication.pago_id == Payment.id,
+                                     PaymentApplication.credito_id == Credit.id, Credit.unidad_id == user.unidad_id)
+            stmt = stmt.where(or_(Payment.nrp.in_(mine), applied))
+    if nrp:
+        stmt = stmt.where(Payment.nrp == nrp.replace("-", "").upper())
+    if periodo:
+        stmt = stmt.where(Payment.periodo == periodo)
+    if estado:
+        stmt = stmt.where(Payment.estado == estado)
+    if archivo:
+        stmt = stmt.where(Payment.archivo_id == archivo)
+    if origen:
+        stmt = stmt.where(Payment.origen == origen)
+    return stmt.order_by(Payment.id)
+
+
+def balances(user, patron: Patron) -> dict:
+    """Totals of a patrón's visible credits: count, total, saldo, per concepto and open/closed."""
+    stmt = select(Credit.concepto, func.count(Credit.id), func.coalesce(func.sum(Credit.importe_total), 0),
+                  func.coalesce(func.sum(Credit.saldo), 0)).where(Credit.patron_id == patron.id)
+    scope = credit_scope(user)
+    if scope is not None:
+        stmt = stmt.where(scope)
+    out = {"creditos": 0, "importe_total": Decimal("0.00"), "saldo": Decimal("0.00"), "por_concepto": {}}
+    for concepto, count, total, saldo in db.session.execute(stmt.group_by(Credit.concepto)):
+        total, saldo = Decimal(str(total)).quantize(Decimal("0.01")), Decimal(str(saldo)).quantize(Decimal("0.01"))
+        out["por_concepto"][concepto] = {"creditos": count, "importe_total": total, "saldo": saldo}
+        out["creditos"] += count
+        out["importe_total"] += total
+        out["saldo"] += saldo
+    return out
+
+
+def timeline(credit: Credit):
+    return db.session.scalars(select(CreditEvent).where(CreditEvent.credito_id == credit.id)
+                              .order_by(CreditEvent.id)).all()
+
+
+def documents(credit: Credit):
+    return db.session.scalars(select(CreditDocument).where(CreditDocument.credito_id == credit.id)
+                              .order_by(CreditDocument.id)).all()
+
+
+def transfers_of(credit: Credit):
+    return db.session.scalars(select(Transfer).where(Transfer.credito_id == credit.id).order_by(Transfer.id)).all()
+
+
+def phase_counts(user) -> dict:
+    stmt = select(Credit.fase, func.count(Credit.id))
+    scope = credit_scope(user)
+    if scope is not None:
+        stmt = stmt.where(scope)
+    return dict(db.session.execute(stmt.group_by(Credit.fase)).all())
+
+
+def stream_rows(stmt, batch: int = 1000):
+    """Yield ORM rows in keyset pages (constant memory, for CSV exports)."""
+    entity = stmt.column_descriptions[0]["entity"]
+    last = None
+    while True:
+        page = stmt.order_by(None).order_by(entity.id)
+        if last is not None:
+            page = page.where(entity.id > last)
+        rows = db.session.scalars(page.limit(batch)).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].id
+        db.session.expunge_all()
+

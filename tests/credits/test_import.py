@@ -1,0 +1,94 @@
+"""Bulk import of credits: per-row report while good rows load, idempotent re-import, encodings and
+delimiters, fatal errors that load nothing."""
+import codecs
+
+from sqlalchemy import func, select
+
+from docs_service.core.db import db
+from docs_service.credits.models import Credit, ImportBatch, Patron
+
+from .helpers import csv_bytes, load, row, upload
+
+
+def count(app, model=Credit):
+    with app.app_context():
+        n = db.session.scalar(select(func.count(model.id)))
+        db.session.close()
+        return n
+
+
+def test_bad_rows_reported_good_rows_load_and_reimport_changes_nothing(app, client, staff):
+    """GIVEN a file with good rows and one bad row of each kind WHEN an operativo of 3301 imports it
+    THEN the good rows load, each bad row is reported with its line and field, and a second import
+    loads nothing new."""
+    rows = [row(i) for i in range(1, 6)]
+    rows += [row(10, nrp="A1234"), row(11, rfc="NOTANRFC"), row(12, importe_historico="-5"),
+             row(13, importe_historico="mil"), row(14, concepto="RCV", periodo="202401"),
+             row(15, fecha_emision="2999-01-01"), row(16, subdelegacion="1601"),
+             row(17, importe_total="99.00"), row(1)]
+    report = load(client, staff["oscar"], rows)
+    assert (report["filas"], report["cargadas"], report["rechazadas"]) == (14, 5, 9)
+    by_line = {item["fila"]: item for item in report["reporte"] if item["nivel"] == "error"}
+    assert by_line[7]["campo"] == "nrp" and "11 caracteres" in by_line[7]["mensaje"]
+    assert by_line[8]["campo"] == "rfc"
+    assert by_line[9]["campo"] == "importe_historico" and "negativo" in by_line[9]["mensaje"]
+    assert by_line[10]["campo"] == "importe_historico" and "numérico" in by_line[10]["mensaje"]
+    assert by_line[11]["campo"] == "periodo" and "par" in by_line[11]["mensaje"]
+    assert by_line[12]["campo"] == "fecha_emision" and "futura" in by_line[12]["mensaje"]
+    assert by_line[13]["campo"] == "subdelegacion"
+    assert by_line[14]["campo"] == "importe_total"
+    assert by_line[15]["campo"] == "numero" and "repetido" in by_line[15]["mensaje"]
+    assert count(app) == 5
+    again = load(client, staff["oscar"], rows)
+    assert (again["cargadas"], again["sin_cambios"]) == (0, 5)
+    assert count(app) == 5 and count(app, Patron) == 5
+
+
+def test_wrong_rfc_check_digit_is_a_warning(client, staff):
+    bad = row(3)
+    bad["rfc"] = bad["rfc"][:-1] + ("0" if bad["rfc"][-1] != "0" else "1")
+    report = load(client, staff["oscar"], [bad])
+    assert report["cargadas"] == 1 and report["advertencias"] == 1
+    assert report["reporte"][0]["nivel"] == "advertencia"
+
+
+def test_latin1_with_semicolons_and_utf8_with_bom(app, client, staff):
+    latin = csv_bytes([row(1, razon_social="PEÑA Y ASOCIADOS SINTÉTICO")], delimiter=";", encoding="latin-1")
+    first = upload(client, staff["oscar"], latin)
+    assert first.status_code == 201, first.get_json()
+    assert (first.get_json()["codificacion"], first.get_json()["delimitador"]) == ("latin-1", ";")
+    bom = codecs.BOM_UTF8 + csv_bytes([row(2, razon_social="MÉRIDA SINTÉTICA")])
+    second = upload(client, staff["oscar"], bom).get_json()
+    assert second["codificacion"] == "utf-8-sig" and second["cargadas"] == 1
+    with app.app_context():
+        names = set(db.session.scalars(select(Patron.razon_social)))
+        db.session.close()
+    assert names == {"PEÑA Y ASOCIADOS SINTÉTICO", "MÉRIDA SINTÉTICA"}
+
+
+def test_fatal_errors_load_nothing(app, client, staff):
+    """Missing columns, UTF-16, a file without delimiter: 422 with a Spanish message and no batch."""
+    good = csv_bytes([row(i) for i in range(1, 4)])
+    missing = good.replace(b"importe_historico", b"importe_x", 1)
+    response = upload(client, staff["oscar"], missing)
+    assert response.status_code == 422
+    assert response.get_json()["error"] == "csv_columnas_faltantes"
+    assert "importe_historico" in response.get_json()["message"]
+    utf16 = upload(client, staff["oscar"], good.decode().encode("utf-16"))
+    assert utf16.status_code == 422 and utf16.get_json()["error"] == "codificacion_no_admitida"
+    blob = upload(client, staff["oscar"], b"una sola columna\nvalor\n")
+    assert blob.status_code == 422
+    assert count(app) == 0 and count(app, ImportBatch) == 0 and count(app, Patron) == 0
+
+
+def test_thousands_of_good_rows_and_one_bad(app, client, staff):
+    rows = [row(i) for i in range(1, 2501)]
+    rows[1234]["periodo"] = "202413"
+    report = load(client, staff["oscar"], rows)
+    assert (report["cargadas"], report["rechazadas"]) == (2499, 1)
+    assert report["reporte"][0]["fila"] == 1236
+
+
+def test_only_operativos_import(client, staff):
+    response = upload(client, staff["auditor"], csv_bytes([row(1)]))
+    assert response.status_code == 403
