@@ -4,7 +4,7 @@ from ..core.areas import Area
 
 AREA = Area(
     name="credits",
-    api=(".api", ".api_tramites"),
+    api=(".api", ".api_tramites", ".api_pagos"),
     cli=(".cli:creditos_group",),
     blob_columns=(".models:CreditDocument.blob_key",),
     demo=".demo:load",
