@@ -3,6 +3,8 @@ good rows loaded), idempotent (a número already loaded is 'sin cambios'), and a
 one transaction, so a fatal error or a kill leaves nothing half-loaded and a re-run completes."""
 import hashlib
 import json
+import os
+import signal
 from decimal import Decimal
 
 from sqlalchemy import insert, select
@@ -228,3 +230,5 @@ def _flush(chunk, batch, patrones, report):
     if inserts:
         session.execute(insert(Credit), inserts)
         batch.cargadas += len(inserts)
+    if os.environ.get("DOCS_SERVICE_FAULT_AT") == "creditos_import_chunk":  # crash test: die mid-import
+        os.kill(os.getpid(), signal.SIGKILL)
