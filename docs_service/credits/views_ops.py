@@ -1,0 +1,126 @@
+"""Pages of the batch side: CSV import with its report, traslados waiting for the unit, payment files
+and their conciliation, certificaciones de pagos no captados."""
+import json
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from ..core.access import policy, require, roles
+from ..core.api_helpers import paginate
+from ..core.db import db
+from ..core.errors import DomainError, InvalidUpload, NotAllowed, NotFound
+from ..core.pages import reject, refuse
+from . import operations as ops
+from . import payments as pay
+from . import queries, transfers
+from .importer import import_credits
+from .loaders import PAYMENT_COLUMNS, csv_response
+from .models import PAYMENT_STATES, ImportBatch, PaymentCertification, PaymentFile
+
+bp = Blueprint("credits_ops_pages", __name__, template_folder="templates")
+READ = roles("operativo", "auditor", "admin")
+OPERATIVO = roles("operativo")
+PAYMENT_LABELS = {"aplicado": "Aplicado", "parcial": "Aplicado, crédito con saldo", "sin_credito": "Sin crédito",
+                  "duplicado": "Duplicado (no aplicado)", "excedente": "Aplicado con excedente"}
+
+
+def _file(field="archivo"):
+    archivo = request.files.get(field)
+    if archivo is None or not archivo.filename:
+        raise InvalidUpload("Seleccione un archivo CSV.", code="archivo_requerido")
+    return archivo
+
+
+@bp.route("/creditos/importar", methods=["GET", "POST"])
+@policy(OPERATIVO)
+def import_page():
+    if request.method == "POST":
+        try:
+            archivo = _file()
+            batch = import_credits(g.user, archivo.stream, archivo.filename)
+        except DomainError as err:
+            status = reject(err)
+            return render_template("credits/import.html", batches=_batches()), status
+        flash(f"Importación terminada: {batch.cargadas} cargadas, {batch.rechazadas} rechazadas.", "info")
+        return redirect(url_for(".batch", batch_id=batch.id), 303)
+    return render_template("credits/import.html", batches=_batches())
+
+
+def _batches():
+    stmt = select(ImportBatch).order_by(ImportBatch.id.desc()).limit(20)
+    if not ops.reads_all(g.user):
+        stmt = stmt.where(ImportBatch.unidad_id == g.user.unidad_id)
+    return db.session.scalars(stmt).all()
+
+
+@bp.route("/creditos/importaciones/<int:batch_id>")
+@policy(READ)
+def batch(batch_id):
+    b = db.session.get(ImportBatch, batch_id)
+    if b is None:
+        raise NotFound()
+    require(ops.reads_all(g.user) or b.unidad_id == g.user.unidad_id, hide=True)
+    return render_template("credits/batch.html", b=b, reporte=json.loads(b.reporte or "[]"))
+
+
+@bp.route("/traslados", endpoint="transfers")
+@policy(READ)
+def transfers_list():
+    return render_template("credits/transfers.html", pending=transfers.pending_for(g.user) if g.user.unidad_id else [],
+                           tipos=transfers.TIPOS)
+
+
+@bp.route("/traslados/<int:transfer_id>/<any(aceptacion, rechazo):decision>", methods=["POST"])
+@policy(OPERATIVO)
+def resolve_transfer(transfer_id, decision):
+    transfer = transfers.get_transfer(transfer_id)
+    require(transfers.can_view_transfer(g.user, transfer), hide=True)
+    back = url_for(".transfers")
+    try:
+        transfers.resolve_transfer(g.user, transfer, aceptar=decision == "aceptacion",
+                                   comentario=request.form.get("comentario", "")[:2000])
+    except DomainError as err:
+        return refuse(err, back)
+    if transfer.estado == "aceptado":
+        flash(f"Traslado aceptado: el crédito {transfer.credito.numero} es ahora responsabilidad de su unidad.", "info")
+        return redirect(url_for("credits_pages.credit", numero=transfer.credito.numero), 303)
+    flash(f"Traslado rechazado: el crédito {transfer.credito.numero} vuelve a {transfer.unidad_origen.clave}.", "info")
+    return redirect(back, 303)
+
+
+@bp.route("/pagos", methods=["GET", "POST"])
+@policy(READ)
+def payments():
+    status = 200
+    if request.method == "POST":
+        if not g.user.has_role("operativo"):
+            return refuse(NotAllowed("Solo un operativo importa archivos de pagos."), url_for(".payments"))
+        try:
+            archivo = _file()
+            record = pay.import_payments(g.user, archivo.stream, archivo.filename, request.form.get("formato", ""))
+        except DomainError as err:
+            status = reject(err)
+        else:
+            flash(f"Archivo conciliado: {record.aplicados} aplicados, {record.sin_credito} sin crédito, "
+                  f"{record.duplicados} duplicados, {record.rechazados} rechazados.", "info")
+            return redirect(url_for(".payments", archivo=record.id), 303)
+    estado = request.args.get("estado") if request.args.get("estado") in PAYMENT_STATES else None
+    archivo_id = request.args.get("archivo", type=int)
+    pagina = max(request.args.get("pagina", 1, type=int) or 1, 1)
+    total, items = paginate(queries.payments_stmt(g.user, estado=estado, archivo=archivo_id), pagina, 50)
+    files = db.session.scalars(select(PaymentFile).order_by(PaymentFile.id.desc()).limit(10)).all()
+    current = db.session.get(PaymentFile, archivo_id) if archivo_id else None
+    certs_stmt = select(PaymentCertification).order_by(PaymentCertification.id.desc()).limit(20)
+    if not ops.reads_all(g.user):
+        certs_stmt = certs_stmt.where(PaymentCertification.unidad_id == g.user.unidad_id)
+    return render_template("credits/payments.html", items=items, total=total, pagina=pagina, files=files,
+                           current=current, reporte=json.loads(current.reporte or "[]") if current else [],
+                           estado=estado, estados=PAYMENT_LABELS, certs=db.session.scalars(certs_stmt).all()), status
+
+
+@bp.route("/pagos/exportacion.csv")
+@policy(READ)
+def payments_export():
+    estado = request.args.get("estado") if request.args.get("estado") in PAYMENT_STATES else None
+    return csv_response(queries.payments_stmt(g.user, estado=estado, archivo=request.args.get("archivo", type=int)),
+                        PAYMENT_COLUMNS, "pagos.csv")

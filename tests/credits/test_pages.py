@@ -1,0 +1,82 @@
+"""Pages: search, patrón, credit with only the allowed actions, a transition and a traslado through
+forms, import with its report, conciliation page; other units' credits are 404."""
+import io
+import re
+
+from tests.conftest import csrf_from
+
+import pytest
+
+from .helpers import csv_bytes, load, row
+
+
+@pytest.fixture
+def people(users):
+    """Operativos with a password (pages need a session): pedro of 3301, pilar of 3302."""
+    return {"pedro": users("pedro", ["operativo"], "3301")[1], "pilar": users("pilar", ["operativo"], "3302")[1]}
+
+
+def test_search_credit_page_and_transition_form(client, people, login):
+    load(client, people["pedro"], [row(1), row(2, fase="EMITIDO", fecha_notificacion="")])
+    login("pedro")
+    search = client.get("/creditos?numero=268000001")
+    assert search.status_code == 200
+    html = search.get_data(as_text=True)
+    assert "268000001" in html and "268000002" not in html
+    page = client.get("/creditos/268000001").get_data(as_text=True)
+    assert 'data-testid="accion-declarar_exigible"' in page and 'data-testid="accion-requerir"' not in page
+    assert "3301" in page and "Mérida Norte" in page
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    done = client.post("/creditos/268000001/transiciones", data={
+        "csrf_token": csrf_from(page), "version": version, "accion": "declarar_exigible", "fundamento": "LSS 39-D"})
+    assert done.status_code == 303
+    after = client.get("/creditos/268000001").get_data(as_text=True)
+    assert "Exigible" in after and 'data-testid="accion-requerir"' in after
+    stale = client.post("/creditos/268000001/transiciones", data={
+        "csrf_token": csrf_from(after), "version": version, "accion": "requerir"})
+    assert stale.status_code == 303
+    assert "modificó el crédito" in client.get("/creditos/268000001").get_data(as_text=True)
+    patron = re.search(r'/patrones/(Z\d+)', after).group(1)
+    assert "Saldos" in client.get(f"/patrones/{patron}").get_data(as_text=True)
+    export = client.get("/creditos/exportacion.csv?fase=EXIGIBLE")
+    assert export.status_code == 200 and export.mimetype == "text/csv"
+    lines = export.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("numero,nrp") and len(lines) == 2 and lines[1].startswith("268000001")
+
+
+def test_other_unit_gets_404_pages(client, people, login):
+    load(client, people["pedro"], [row(1)])
+    login("pilar")
+    assert client.get("/creditos/268000001").status_code == 404
+    assert "268000001" not in client.get("/creditos").get_data(as_text=True)
+
+
+def test_import_page_shows_report(client, people, login):
+    login("pedro")
+    page = client.get("/creditos/importar").get_data(as_text=True)
+    data = csv_bytes([row(1), row(2, nrp="X")])
+    response = client.post("/creditos/importar", data={"csrf_token": csrf_from(page),
+                                                      "archivo": (io.BytesIO(data), "c.csv")},
+                           content_type="multipart/form-data", follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'data-testid="cargadas">1<' in html and 'data-testid="rechazadas">1<' in html and "11 caracteres" in html
+    bad = client.post("/creditos/importar", data={"csrf_token": csrf_from(page),
+                                                 "archivo": (io.BytesIO(b"a\nb\n"), "c.csv")},
+                      content_type="multipart/form-data")
+    assert bad.status_code == 422 and "delimitador" in bad.get_data(as_text=True)
+
+
+def test_payments_page_conciliates(client, people, login):
+    load(client, people["pedro"], [row(1)])
+    login("pedro")
+    nrp = client.get("/api/v1/creditos/268000001").get_json()["nrp"]
+    page = client.get("/pagos").get_data(as_text=True)
+    text = f"registro_patronal,folio,periodo,fecha_pago,importe_cop,importe_rcv\n{nrp},F1,202401,20260105,115000,0\n"
+    response = client.post("/pagos", data={"csrf_token": csrf_from(page), "formato": "procesar",
+                                           "archivo": (io.BytesIO(text.encode()), "p.csv")},
+                           content_type="multipart/form-data", follow_redirects=True)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'data-testid="conciliacion"' in html and "Aplicado" in html
+    assert "Pagado" in client.get("/creditos/268000001").get_data(as_text=True)
