@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
+from ..accounts.labels import unit_label
 from ..core.access import policy, roles
 from ..core.api_helpers import paginate
 from ..core.areas import HomeEntry
@@ -149,7 +150,7 @@ def send_transfer(numero):
                                               motivo=request.form.get("motivo", ""), documentos=_uploaded_documents())
     except DomainError as err:
         return refuse(err, back)
-    flash(f"Traslado enviado a {transfer.unidad_destino.clave} {transfer.unidad_destino.nombre}; "
+    flash(f"Traslado enviado a {unit_label(transfer.unidad_destino)}; "
           "queda pendiente de su aceptación.", "info")
     return redirect(back, 303)
 

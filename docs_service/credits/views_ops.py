@@ -9,6 +9,7 @@ from ..core.access import policy, require, roles
 from ..core.api_helpers import paginate
 from ..core.db import db
 from ..core.errors import DomainError, InvalidUpload, NotAllowed, NotFound
+from ..accounts.labels import unit_label
 from ..core.pages import reject, refuse
 from . import operations as ops
 from . import payments as pay
@@ -84,7 +85,7 @@ def resolve_transfer(transfer_id, decision):
     if transfer.estado == "aceptado":
         flash(f"Traslado aceptado: el crédito {transfer.credito.numero} es ahora responsabilidad de su unidad.", "info")
         return redirect(url_for("credits_pages.credit", numero=transfer.credito.numero), 303)
-    flash(f"Traslado rechazado: el crédito {transfer.credito.numero} vuelve a {transfer.unidad_origen.clave}.", "info")
+    flash(f"Traslado rechazado: el crédito {transfer.credito.numero} vuelve a {unit_label(transfer.unidad_origen)}.", "info")
     return redirect(back, 303)
 
 
