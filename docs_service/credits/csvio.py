@@ -144,13 +144,19 @@ def parse_date(value: str, campo: str, *, required: bool = True, today: date | N
         if required:
             raise RowError(campo, "Fecha obligatoria.")
         return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%Y%m%d"):
+    day = None
+    if len(raw) == 10 and raw[4] == "-":
+        try:
+            day = date.fromisoformat(raw)  # the common case, ~20× faster than strptime
+        except ValueError:
+            pass
+    for fmt in ("%d/%m/%Y", "%Y%m%d") if day is None else ():
         try:
             day = datetime.strptime(raw, fmt).date()
             break
         except ValueError:
             continue
-    else:
+    if day is None:
         raise RowError(campo, f"«{raw[:20]}» no es una fecha (AAAA-MM-DD o DD/MM/AAAA).")
     if today is not None and day > today:
         raise RowError(campo, "La fecha no puede ser futura.")

@@ -3,6 +3,7 @@ crédito, periodo. Each check returns the normalised value or raises IdError wit
 `rfc` also reports a wrong check digit as a warning (≈1.5 % of real RFCs fail it, DOMAIN §3.2)."""
 import re
 from datetime import date
+from functools import lru_cache
 
 from stdnum import luhn
 from stdnum.exceptions import InvalidChecksum, ValidationError
@@ -37,7 +38,11 @@ def synthetic_nrp_dv(nrp10: str) -> str:
 def nrp(value) -> str:
     """11-char NRP (10 + DV); dashes and spaces ignored. A 10-char NRP is refused: the DV is opaque,
     so it cannot be completed here. Synthetic NRPs (prefix Z) must carry the synthetic DV."""
-    v = _clean(value)
+    return _nrp_checked(_clean(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _nrp_checked(v: str) -> str:
     if len(v) != 11:
         raise IdError(f"El NRP debe tener 11 caracteres (tiene {len(v)}).")
     if not NRP_RE.match(v):
@@ -53,20 +58,24 @@ def is_synthetic_nrp(value: str) -> bool:
 
 def rfc(value) -> tuple[str, str | None]:
     """(normalised RFC, warning or None). Format errors raise; a wrong DV is only a warning."""
-    v = _clean(value)
-    try:
-        v = _rfc.validate(v, validate_check_digits=False)
-    except ValidationError:
-        raise IdError("El RFC no tiene un formato válido (12 caracteres persona moral, 13 persona física).") from None
+    return _rfc_checked(_clean(value))
+
+
+@lru_cache(maxsize=1 << 16)  # an import repeats each patrón's RFC on every one of its credits
+def _rfc_checked(v: str) -> tuple[str, str | None]:
     if v in ("XAXX010101000", "XEXX010101000"):
         return v, None
     try:
-        _rfc.validate(v, validate_check_digits=True)
+        return _rfc.validate(v, validate_check_digits=True), None
     except InvalidChecksum:
-        return v, "El dígito verificador del RFC no coincide (se acepta con advertencia)."
+        pass
     except ValidationError:
-        return v, None
-    return v, None
+        try:
+            return _rfc.validate(v, validate_check_digits=False), None
+        except ValidationError:
+            raise IdError("El RFC no tiene un formato válido (12 caracteres persona moral, 13 persona física).") from None
+    return _rfc.validate(v, validate_check_digits=False), \
+        "El dígito verificador del RFC no coincide (se acepta con advertencia)."
 
 
 def tipo_persona_of(rfc_value: str) -> str:

@@ -84,7 +84,8 @@ def record_event(actor, credit: Credit, accion: str, *, de: str | None, a: str, 
                         fundamento=(fundamento or "")[:2000], comentario=(comentario or "")[:5000],
                         detalle=json.dumps(detalle or {}, ensure_ascii=False, default=str))
     db.session.add(event)
-    db.session.flush()
+    if documentos:
+        db.session.flush()  # the documents need the event's id
     for document in documentos:
         db.session.add(CreditDocument(patron_id=credit.patron_id, credito_id=credit.id, evento_id=event.id,
                                       tipo=document["tipo"], nombre=document["nombre"], blob_key=document["blob_key"],
@@ -135,12 +136,13 @@ def transition(actor, credit: Credit, accion: str, *, fecha: date | None = None,
     credit.fase, credit.fase_desde = step.to, fecha
     credit.motivo = motivo if step.motivos else None
     detalle = {k: v for k, v in (("motivo", motivo), ("tipo_embargo", tipo_embargo)) if v}
-    record_event(None if system else actor, credit, accion, de=previous, a=step.to, fecha=fecha, inc=inc,
+    record_event(actor, credit, accion, de=previous, a=step.to, fecha=fecha, inc=inc,
                  fundamento=fundamento or step.fundamento, comentario=comentario, detalle=detalle,
                  documentos=documentos)
-    db.session.flush()
-    credit_transitioned.send(credit, actor=None if system else actor, numero=credit.numero, accion=accion,
-                             de=previous, a=step.to, motivo=motivo)
+    if actor is not None:  # a person acted; payments of a file are audited once for the whole file
+        db.session.flush()
+        credit_transitioned.send(credit, actor=actor, numero=credit.numero, accion=accion, de=previous,
+                                 a=step.to, motivo=motivo)
     return credit
 
 

@@ -130,6 +130,7 @@ def _conciliate(chunk, record: PaymentFile):
                                   .where(Patron.nrp.in_(nrps), Credit.fase.in_(NON_TERMINAL))
                                   .order_by(Credit.numero)):
         credits.setdefault((credit.patron.nrp, credit.periodo), []).append(credit)
+    fresh = []
     for line, data in chunk:
         key = (data["origen"], data["referencia"], data["nrp"], data["periodo"])
         payment = Payment(archivo_id=record.id, fila=line, **data, estado="sin_credito")
@@ -139,8 +140,10 @@ def _conciliate(chunk, record: PaymentFile):
             record.duplicados += 1
             continue
         seen.add(key)
-        session.flush()
-        apply_payment(payment, credits.get((data["nrp"], data["periodo"]), []))
+        fresh.append(payment)
+    session.flush()  # one batch of inserts gives every payment its id
+    for payment in fresh:
+        apply_payment(payment, credits.get((payment.nrp, payment.periodo), []))
         if payment.estado == "sin_credito":
             record.sin_credito += 1
         else:
@@ -172,7 +175,8 @@ def apply_payment(payment: Payment, candidates: list[Credit], actor=None) -> Pay
             if credit.saldo == 0:
                 transition(actor, credit, "pagar", fecha=min(payment.fecha_pago, rules.today()), motivo="pago",
                            fundamento=f"Pago {payment.origen} {payment.referencia}", system=True)
-            payment_applied.send(payment, actor=actor, numero=credit.numero, importe=str(part))
+            if payment_applied.receivers:
+                payment_applied.send(payment, actor=actor, numero=credit.numero, importe=str(part))
             if credit.saldo > 0:
                 left_open = True
     payment.importe_aplicado = applied

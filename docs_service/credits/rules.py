@@ -1,6 +1,7 @@
 """Guards of the phase machine and the dates they rest on (días hábiles with Mexican holidays from
 the workflow calendar; prescripción and caducidad terms)."""
 from datetime import date, timedelta
+from functools import lru_cache
 
 from ..core.db import utcnow
 from ..workflow.calendar import add_business_days
@@ -22,6 +23,7 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+@lru_cache(maxsize=8192)
 def vencimiento_pago(fecha_notificacion: date) -> date:
     """Last day of the 15 días hábiles payment term counted from the notification."""
     return add_business_days(fecha_notificacion, PLAZO_PAGO_DIAS_HABILES)

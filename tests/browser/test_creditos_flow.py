@@ -1,0 +1,64 @@
+"""In the browser, at phone width (390 px): an operativo of 3301 imports a small CSV with one bad
+row and reads the report, finds a credit, moves it notificado → exigible → PAE requerido, sends it
+to 3302; an operativo of 3302 accepts the traslado and the credit leaves 3301's view."""
+import pytest
+
+from tests.browser.conftest import sign_in
+from tests.conftest import PASSWORD
+from tests.credits.helpers import csv_bytes, row
+
+pytestmark = pytest.mark.browser
+
+
+def logout(page):
+    page.get_by_role("button", name="Menú").click()  # at phone width the menu is collapsed
+    page.get_by_role("button", name="Cerrar sesión").click()
+
+
+def test_import_find_move_and_transfer(live_server, page, users, tmp_path):
+    base = live_server.base_url
+    users("pedro", ["operativo"], "3301")
+    users("pilar", ["operativo"], "3302")
+    page.set_viewport_size({"width": 390, "height": 844})
+    archivo = tmp_path / "creditos.csv"
+    archivo.write_bytes(csv_bytes([row(1), row(2), row(3, rfc="MALO")]))
+
+    sign_in(page, base, "pedro", PASSWORD)
+    page.goto(f"{base}/creditos/importar")
+    page.set_input_files("input[name=archivo]", str(archivo))
+    page.get_by_role("button", name="Importar").click()
+    assert page.get_by_test_id("cargadas").inner_text() == "2"
+    assert page.get_by_test_id("rechazadas").inner_text() == "1"
+    assert "rfc" in page.get_by_test_id("reporte").inner_text()
+
+    page.goto(f"{base}/creditos")
+    page.fill("input[name=numero]", "268000001")
+    page.get_by_role("button", name="Buscar").click()
+    page.get_by_role("link", name="268000001").click()
+    assert page.get_by_test_id("fase").inner_text() == "Notificado"
+    page.get_by_test_id("accion-declarar_exigible").click()
+    page.get_by_role("button", name="Declarar exigible (plazo vencido)").click()
+    assert page.get_by_test_id("fase").inner_text() == "Exigible"
+    page.get_by_test_id("accion-requerir").click()
+    page.get_by_role("button", name="Requerir pago (mandamiento de ejecución)").click()
+    assert page.get_by_test_id("fase").inner_text() == "PAE: requerido"
+    assert "INC 31" in page.get_by_test_id("eventos").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
+
+    page.get_by_text("Trasladar a otra unidad").click()
+    page.select_option("select[name=tipo]", "cambio_subdelegacion")
+    page.fill("input[name=unidad_destino]", "3302")
+    page.get_by_role("button", name="Enviar traslado").click()
+    assert page.get_by_test_id("fase").inner_text() == "En traslado"
+    logout(page)
+
+    sign_in(page, base, "pilar", PASSWORD)
+    page.goto(f"{base}/traslados")
+    page.get_by_test_id("aceptar-268000001").click()
+    assert page.get_by_test_id("fase").inner_text() == "PAE: requerido"
+    assert "3302" in page.get_by_test_id("unidad").inner_text()
+    logout(page)
+
+    sign_in(page, base, "pedro", PASSWORD)
+    response = page.goto(f"{base}/creditos/268000001")
+    assert response.status == 404
