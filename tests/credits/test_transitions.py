@@ -119,3 +119,28 @@ def test_auditor_reads_but_cannot_act(client, staff, credits):
     assert get(client, staff["auditor"], credits["viejo"]).get_json()["acciones_permitidas"] == []
     response = act(client, staff["auditor"], credits["viejo"], "declarar_exigible")
     assert response.status_code == 403
+
+
+def test_two_people_at_once_one_gets_409(app, client, staff, users, credits):
+    """GIVEN two operativos of 3301 who read the same credit WHEN both apply an action at the same
+    moment THEN exactly one succeeds and the other gets 409; one event is recorded."""
+    import threading
+    _id, other = users("omar", ["operativo"], "3301", password=None)
+    numero = credits["viejo"]
+    etag = get(client, staff["oscar"], numero).headers["ETag"]
+    barrier, results = threading.Barrier(2), []
+
+    def apply(token, accion):
+        own = app.test_client()
+        barrier.wait()
+        results.append(act(own, token, numero, accion, etag=etag).status_code)
+
+    threads = [threading.Thread(target=apply, args=(staff["oscar"], "declarar_exigible")),
+               threading.Thread(target=apply, args=(other, "declarar_exigible"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(results) == [200, 409]
+    events = client.get(f"/api/v1/creditos/{numero}/eventos", headers={"Authorization": f"Bearer {staff['oscar']}"})
+    assert [e["accion"] for e in events.get_json()] == ["declarar_exigible"]
