@@ -6,5 +6,6 @@ AREAS = (
     "documents",
     "workflow",
     "credits",
+    "notifications",
     "web",
 )

@@ -1,0 +1,12 @@
+"""Demo: the workflow's demo already produced notifications through the signals; this adds the
+overdue-acuse notices the daily `notificaciones vencidos` would create."""
+import click
+
+from ..core.db import transaction, utcnow
+from . import operations as ops
+
+
+def load() -> None:
+    with transaction():
+        created = ops.notify_overdue_acuses(utcnow().date())
+    click.echo(f"Notificaciones de acuses vencidos: {created}.")
