@@ -9,7 +9,7 @@ from urllib.parse import quote
 from flask import Response, g, render_template
 
 from ..core import signals
-from ..core.db import utcnow
+from ..core.fechas import hoy
 from ..core.pdf import render_pdf
 from ..workflow.states import IN_PROGRESS, STATES
 from .models import Version
@@ -44,7 +44,7 @@ def version_pdf(version: Version, today: date) -> bytes:
 
 def pdf_response(version: Version) -> Response:
     """The version's PDF as an audited download (like the original file)."""
-    data = version_pdf(version, utcnow().date())
+    data = version_pdf(version, hoy())
     signals.file_downloaded.send(version, actor=g.user, documento=version.document.clave, numero=version.numero,
                                  sha256=version.sha256, formato="pdf")
     name = pdf_filename(version)

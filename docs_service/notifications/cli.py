@@ -4,7 +4,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..core.cli import command_errors
-from ..core.db import transaction, utcnow
+from ..core.db import transaction
+from ..core.fechas import hoy
 from . import operations as ops
 from .mail import deliver_due
 
@@ -20,7 +21,7 @@ def notifications_group():
 def overdue():
     """Notifica a las unidades cuyos acuses vencieron (una vez por acuse; para cron diario)."""
     with transaction():
-        created = ops.notify_overdue_acuses(utcnow().date())
+        created = ops.notify_overdue_acuses(hoy())
     click.echo(f"Notificaciones de acuses vencidos: {created}.")
 
 

@@ -6,6 +6,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from ..accounts.models import User, UserRole
+from ..core import fechas
 from ..core.db import after_commit, db, utcnow
 from ..core.errors import InvalidInput, NotFound
 from ..workflow.models import Acuse
@@ -121,7 +122,7 @@ def notify_overdue_acuses(today) -> int:
         version = acuse.version_ref
         document = version.document
         titulo = (f"Acuse vencido: {document.clave} versión {version.numero} "
-                  f"(plazo al {acuse.fecha_limite.strftime('%d/%m/%Y')})")
+                  f"(plazo al {fechas.fecha(acuse.fecha_limite)})")
         created += len(notify(users_with_role("operativo", unidad_ids=[acuse.unidad_id]), "acuse_vencido", titulo,
                               enlace=page_path("documents_pages.version", document_id=document.id,
                                                numero=version.numero),

@@ -2,7 +2,7 @@
 from flask import g
 from sqlalchemy import select
 
-from ..core import signals
+from ..core import fechas, signals
 from ..core.db import db
 from ..workflow.models import Acuse, TransitionLog
 from . import operations as ops
@@ -54,12 +54,12 @@ def on_published(version, actor=None, **_detail):
     document = version.document
     name = f"{document.clave} versión {version.numero}"
     link = _version_link(version)
-    desde = version.vigente_desde.strftime("%d/%m/%Y") if version.vigente_desde else ""
+    desde = fechas.fecha(version.vigente_desde)
     ops.notify([_author(version)], "publicada", f"Su versión fue publicada: {name}, vigente desde el {desde}",
                enlace=link, skip=actor)
     acuses = db.session.scalars(select(Acuse).where(Acuse.version_id == version.id, Acuse.estado == "pendiente")).all()
     if acuses:
-        limit = min(a.fecha_limite for a in acuses).strftime("%d/%m/%Y")
+        limit = fechas.fecha(min(a.fecha_limite for a in acuses))
         ops.notify(ops.users_with_role("operativo", unidad_ids={a.unidad_id for a in acuses}), "acuse_pendiente",
                    f"Acuse pendiente: {name} · {document.titulo} (a más tardar el {limit})", enlace=link,
                    clave=f"acuse_pendiente:{version.id}")
