@@ -14,6 +14,7 @@ TIPOS = {
     "publicada": "Versión publicada",
     "acuse_pendiente": "Acuse de recibo pendiente",
     "acuse_vencido": "Acuse de recibo vencido",
+    "recordatorio": "Recordatorio de acuse",
 }
 # Outbox states: pendiente (due at proximo_intento), enviando (claimed by one sender), enviado,
 # fallido (gave up, or the server refused for good).

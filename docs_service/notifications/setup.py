@@ -5,6 +5,7 @@ from sqlalchemy import select
 from ..core import fechas, signals
 from ..core.db import db
 from ..workflow.models import Acuse, TransitionLog
+from ..workflow.signals import acuse_reminder
 from . import operations as ops
 from . import queries
 
@@ -65,6 +66,16 @@ def on_published(version, actor=None, **_detail):
                    clave=f"acuse_pendiente:{version.id}")
 
 
+def on_reminder(version, actor=None, unidad_ids=(), **_detail):
+    """A publisher reminded the units still owing an acuse: tell their operativos."""
+    document = version.document
+    limit = db.session.scalar(select(Acuse.fecha_limite).where(Acuse.version_id == version.id).limit(1))
+    ops.notify(ops.users_with_role("operativo", unidad_ids=set(unidad_ids)), "recordatorio",
+               f"Recordatorio: acuse pendiente de {document.clave} versión {version.numero} · {document.titulo}"
+               + (f" (plazo al {fechas.fecha(limit)})" if limit else ""),
+               enlace=_version_link(version), skip=actor)
+
+
 def _header_context():
     user = g.get("user")
     if user is None:
@@ -76,4 +87,5 @@ def connect(app):
     """Receivers are module functions (blinker keeps weak references; these live as long as the module)."""
     signals.version_transitioned.connect(on_transition)
     signals.version_published.connect(on_published)
+    acuse_reminder.connect(on_reminder)
     app.context_processor(_header_context)

@@ -135,3 +135,22 @@ def test_email_preference_page_keeps_input_on_error(app, client, users, login):
     with app.app_context():
         saved = db.session.get(Preference, uid)
         assert (saved.correo, saved.por_correo) == ("rosa@imss.gob.mx", True)
+
+
+def test_reminder_from_the_coverage_page_notifies_pending_units(app, client, staff, auth, users, login):
+    from docs_service.documents.models import Version
+    doc = create_document(client, staff["normativo"])
+    upload(client, staff["normativo"], doc)
+    approve(client, staff, doc, 1)
+    act(client, staff["normativo"], doc, 1, "publicar", destinatarios={"unidades": ["3301", "3302"]})
+    client.post(f"/api/v1/documentos/{doc}/versiones/1/acuses", headers=auth(staff["olga"]))  # 3302 acknowledges
+    with app.app_context():
+        version_id = db.session.scalar(select(Version.id))
+    users("nina", ["normativo"], "09")
+    login("nina")
+    page = client.get(f"/difusion/{version_id}").get_data(as_text=True)
+    response = client.post(f"/difusion/{version_id}/recordatorio", data={"csrf_token": csrf_from(page)})
+    assert response.status_code == 303
+    reminders = [n for n in mine(client, auth, staff["oscar"])["items"] if n["tipo"] == "recordatorio"]
+    assert len(reminders) == 1 and reminders[0]["titulo"].startswith("Recordatorio: acuse pendiente de 9312-003-012 versión 1")
+    assert not [n for n in mine(client, auth, staff["olga"])["items"] if n["tipo"] == "recordatorio"]

@@ -25,7 +25,7 @@ def upgrade():
     sa.Column('clave', sa.String(length=120), nullable=True),
     sa.Column('creado', sa.DateTime(), nullable=False),
     sa.Column('leida', sa.DateTime(), nullable=True),
-    sa.CheckConstraint("tipo IN ('por_atender', 'devuelta', 'aprobada', 'publicada', 'acuse_pendiente', 'acuse_vencido')", name=op.f('ck_notificaciones_tipo')),
+    sa.CheckConstraint("tipo IN ('por_atender', 'devuelta', 'aprobada', 'publicada', 'acuse_pendiente', 'acuse_vencido', 'recordatorio')", name=op.f('ck_notificaciones_tipo')),
     sa.ForeignKeyConstraint(['usuario_id'], ['usuarios.id'], name=op.f('fk_notificaciones_usuario_id_usuarios'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notificaciones')),
     sa.UniqueConstraint('usuario_id', 'clave', name=op.f('uq_notificaciones_usuario_id_clave'))
