@@ -125,3 +125,65 @@ def payments_export():
     estado = request.args.get("estado") if request.args.get("estado") in PAYMENT_STATES else None
     return csv_response(queries.payments_stmt(g.user, estado=estado, archivo=request.args.get("archivo", type=int)),
                         PAYMENT_COLUMNS, "pagos.csv")
+
+
+@bp.route("/pagos/certificaciones", methods=["POST"])
+@policy(OPERATIVO)
+def request_certification():
+    """Register a certificación de pagos no captados with its evidence (one form)."""
+    from datetime import date
+    from decimal import Decimal, InvalidOperation
+
+    from ..core.errors import InvalidInput
+    from .models import CreditDocument
+    form, back = request.form, url_for(".payments")
+    try:
+        try:
+            fecha = date.fromisoformat(form.get("fecha_pago", ""))
+            importe = Decimal(form.get("importe", "").replace(",", "").strip())
+        except (ValueError, InvalidOperation):
+            raise InvalidInput("Revise la fecha de pago (AAAA-MM-DD) y el importe.") from None
+        if not importe.is_finite() or importe >= Decimal("1e11"):
+            raise InvalidInput("Importe no válido.")
+        patron = ops.get_patron(form.get("nrp", "").strip())
+        require(queries.can_view_patron(g.user, patron), hide=True)
+        credit = None
+        if form.get("credito"):
+            credit = ops.get_credit(form["credito"].strip())
+            require(ops.can_view_credit(g.user, credit), hide=True)
+        archivo = request.files.get("archivo")
+        evidence = [ops.store_document(form.get("tipo_documento", "comprobante_pago"), archivo.filename, archivo.read())] \
+            if archivo is not None and archivo.filename else []
+        cert = pay.request_certification(g.user, patron, periodo=form.get("periodo", ""), concepto=form.get("concepto", ""),
+                                         fecha_pago=fecha, importe=importe.quantize(Decimal("0.01")),
+                                         entidad_receptora=form.get("entidad_receptora", "").strip()[:60],
+                                         referencia=form.get("referencia", "").strip()[:40], credit=credit,
+                                         observaciones=form.get("observaciones", ""))
+        for stored in evidence:
+            db.session.add(CreditDocument(patron_id=patron.id, credito_id=cert.credito_id, certificacion_id=cert.id,
+                                          subido_por_id=g.user.id, **stored))
+    except DomainError as err:
+        return refuse(err, back)
+    flash(f"Solicitud de certificación {cert.id} registrada.", "info")
+    return redirect(back, 303)
+
+
+@bp.route("/pagos/certificaciones/<int:cert_id>/<any(revision, rechazo, certificacion):paso>", methods=["POST"])
+@policy(OPERATIVO)
+def certification_step(cert_id, paso):
+    cert = pay.get_certification(cert_id)
+    require(ops.reads_all(g.user) or g.user.unidad_id == cert.unidad_id, hide=True)
+    back = url_for(".payments")
+    try:
+        if request.form.get("version", "") != str(cert.lock):
+            from ..core.errors import StaleVersion
+            raise StaleVersion()
+        if paso == "certificacion":
+            pay.certify(g.user, cert)
+        else:
+            pay.review_certification(g.user, cert, procedente=paso == "revision",
+                                     observaciones=request.form.get("observaciones", "")[:2000])
+    except DomainError as err:
+        return refuse(err, back)
+    flash(f"Solicitud {cert.id}: {cert.estado}.", "info")
+    return redirect(back, 303)

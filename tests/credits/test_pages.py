@@ -80,3 +80,32 @@ def test_payments_page_conciliates(client, people, login):
     html = response.get_data(as_text=True)
     assert 'data-testid="conciliacion"' in html and "Aplicado" in html
     assert "Pagado" in client.get("/creditos/268000001").get_data(as_text=True)
+
+
+def test_certification_through_the_payments_page(client, people, users, login, app):
+    load(client, people["pedro"], [row(1)])
+    nrp = client.get("/api/v1/creditos/268000001", headers={"Authorization": f"Bearer {people['pedro']}"}).get_json()["nrp"]
+    users("paco", ["operativo"], "3301")
+    login("pedro")
+    page = client.get("/pagos").get_data(as_text=True)
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    client.post("/pagos/certificaciones", content_type="multipart/form-data", data={
+        "csrf_token": csrf_from(page), "nrp": nrp, "credito": "268000001", "periodo": "202401", "concepto": "COP",
+        "fecha_pago": "2026-01-05", "importe": "1150.00", "entidad_receptora": "BANCO SINTÉTICO",
+        "referencia": "LC-1", "tipo_documento": "comprobante_pago", "archivo": (io.BytesIO(pdf), "r.pdf")})
+    page = client.get("/pagos").get_data(as_text=True)
+    assert "solicitada" in page
+    version = re.search(r'/pagos/certificaciones/1/revision".*?name="version" value="(\d+)"', page, re.S).group(1)
+    assert client.post("/pagos/certificaciones/1/revision", data={"csrf_token": csrf_from(page),
+                                                                  "version": version}).status_code == 303
+    page = client.get("/pagos").get_data(as_text=True)
+    assert "revisada" in page
+    version = re.search(r'/pagos/certificaciones/1/certificacion".*?name="version" value="(\d+)"', page, re.S).group(1)
+    client.post("/pagos/certificaciones/1/certificacion", data={"csrf_token": csrf_from(page), "version": version})
+    assert "no puede certificarla" in client.get("/pagos").get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": csrf_from(client.get("/pagos").get_data(as_text=True))})
+    login("paco")
+    page = client.get("/pagos").get_data(as_text=True)
+    assert client.post("/pagos/certificaciones/1/certificacion", data={"csrf_token": csrf_from(page),
+                                                                       "version": version}).status_code == 303
+    assert "Pagado" in client.get("/creditos/268000001").get_data(as_text=True)
