@@ -36,7 +36,7 @@ def home_entries(user):
                          else "Consultar créditos fiscales", "credits_pages.search")]
     if user.has_role("operativo") and user.unidad_id:
         pending = len(transfers.pending_for(user))
-        entries.append(HomeEntry("Traslados por aceptar", "credits_ops_pages.transfers", count=pending,
+        entries.append(HomeEntry("Traslados por aceptar", "credits_ops_pages.transfers", count=pending or None,
                                  alert=pending > 0))
         entries.append(HomeEntry("Importar créditos (CSV)", "credits_ops_pages.import_page"))
     entries.append(HomeEntry("Pagos y conciliación", "credits_ops_pages.payments"))

@@ -1,13 +1,20 @@
 """In the browser, at phone width (390 px): an operativo of 3301 imports a small CSV with one bad
 row and reads the report, finds a credit, moves it notificado → exigible → PAE requerido, sends it
 to 3302; an operativo of 3302 accepts the traslado and the credit leaves 3301's view."""
+import re
+
 import pytest
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import page_problems, sign_in
 from tests.conftest import PASSWORD
 from tests.credits.helpers import csv_bytes, row
 
 pytestmark = pytest.mark.browser
+
+
+def checked(page, axe_source):
+    page.wait_for_load_state("load")  # after a click, measure the new page once its stylesheet applies
+    return page_problems(page, axe_source)
 
 
 def logout(page):
@@ -15,7 +22,7 @@ def logout(page):
     page.get_by_role("button", name="Cerrar sesión").click()
 
 
-def test_import_find_move_and_transfer(live_server, page, users, tmp_path):
+def test_import_find_move_and_transfer(live_server, page, users, tmp_path, axe_source):
     base = live_server.base_url
     users("pedro", ["operativo"], "3301")
     users("pilar", ["operativo"], "3302")
@@ -30,10 +37,12 @@ def test_import_find_move_and_transfer(live_server, page, users, tmp_path):
     assert page.get_by_test_id("cargadas").inner_text() == "2"
     assert page.get_by_test_id("rechazadas").inner_text() == "1"
     assert "rfc" in page.get_by_test_id("reporte").inner_text()
+    problems = checked(page, axe_source)
 
     page.goto(f"{base}/creditos")
     page.fill("input[name=numero]", "268000001")
     page.get_by_role("button", name="Buscar").click()
+    problems += checked(page, axe_source)
     page.get_by_role("link", name="268000001").click()
     assert page.get_by_test_id("fase").inner_text() == "Notificado"
     page.get_by_test_id("accion-declarar_exigible").click()
@@ -43,7 +52,7 @@ def test_import_find_move_and_transfer(live_server, page, users, tmp_path):
     page.get_by_role("button", name="Requerir pago (mandamiento de ejecución)").click()
     assert page.get_by_test_id("fase").inner_text() == "PAE: requerido"
     assert "INC 31" in page.get_by_test_id("eventos").inner_text()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 400
+    problems += checked(page, axe_source)
 
     page.get_by_text("Trasladar a otra unidad").click()
     page.select_option("select[name=tipo]", "cambio_subdelegacion")
@@ -54,9 +63,17 @@ def test_import_find_move_and_transfer(live_server, page, users, tmp_path):
 
     sign_in(page, base, "pilar", PASSWORD)
     page.goto(f"{base}/traslados")
+    problems += checked(page, axe_source)
     page.get_by_test_id("aceptar-268000001").click()
     assert page.get_by_test_id("fase").inner_text() == "PAE: requerido"
     assert "3302" in page.get_by_test_id("unidad").inner_text()
+    for path in ("/pagos", "/creditos/importar"):
+        page.goto(base + path)
+        problems += checked(page, axe_source)
+    patron = page.goto(f"{base}/creditos/268000001")
+    page.get_by_role("link", name=re.compile(r"^Z")).first.click()
+    problems += checked(page, axe_source)
+    assert not problems, "\n".join(problems)
     logout(page)
 
     sign_in(page, base, "pedro", PASSWORD)
