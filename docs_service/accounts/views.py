@@ -1,12 +1,14 @@
 """Pages: login/logout and user administration for admin."""
+from datetime import timedelta
+
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_login import login_user, logout_user
 
 from ..core import signals
 from ..core.access import AUTHENTICATED, PUBLIC, policy, roles, safe_next
-from ..core.api_helpers import paginate
+from ..core.api_helpers import last_page, paginate
 from ..core.areas import HomeEntry
-from ..core.db import db
+from ..core.db import db, utcnow
 from ..core.errors import DomainError, Unauthorized
 from ..core.pages import reject
 from . import operations as ops
@@ -14,9 +16,11 @@ from . import queries
 from .labels import ROLES as ROLE_LABELS
 from .models import ROLES
 
+NEW_TOKEN_KEY = "token_nuevo"
+TOKEN_DAYS = (30, 90, 180, 365)  # expiries offered for a new token (or none)
+
 bp = Blueprint("accounts_pages", __name__, template_folder="templates")
 ADMIN = roles("admin")
-
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -51,9 +55,12 @@ def logout():
 @bp.route("/admin/usuarios")
 @policy(ADMIN)
 def users():
-    pagina = max(request.args.get("pagina", 1, type=int) or 1, 1)
+    pagina = min(max(request.args.get("pagina", 1, type=int) or 1, 1), 10**6)
     rol = request.args.get("rol") if request.args.get("rol") in ROLES else None
     total, items = paginate(queries.users_stmt(rol=rol), pagina, 50)
+    if not items and pagina > last_page(total, 50):  # past the end: show the last page
+        pagina = last_page(total, 50)
+        total, items = paginate(queries.users_stmt(rol=rol), pagina, 50)
     return render_template("accounts/users.html", users=items, total=total, pagina=pagina, rol=rol,
                            roles=ROLES, labels=ROLE_LABELS)
 
@@ -71,24 +78,28 @@ def new_user():
         except DomainError as err:
             status = reject(err)
             return render_template("accounts/user_form.html", form=form, roles=ROLES, labels=ROLE_LABELS,
-                                   units=_units()), status
+                                   units=_units(), min_password=ops.MIN_PASSWORD), status
         flash(f"Usuario «{user.nombre}» creado.", "info")
         return redirect(url_for("accounts_pages.user_detail", user_id=user.id))
     return render_template("accounts/user_form.html", form=form, roles=ROLES, labels=ROLE_LABELS,
-                           units=_units())
+                           units=_units(), min_password=ops.MIN_PASSWORD)
 
 
 @bp.route("/admin/usuarios/<int:user_id>", methods=["GET", "POST"])
 @policy(ADMIN)
 def user_detail(user_id):
     user = ops.get_user(user_id)
-    new_secret = None
     status = 200
     if request.method == "POST":
         action = request.form.get("accion")
         try:
             if action == "token":
-                _token, new_secret = ops.create_token(g.user, user, descripcion=request.form.get("descripcion", ""))
+                days = request.form.get("expira_dias", type=int)
+                expira = utcnow() + timedelta(days=days) if days in TOKEN_DAYS else None
+                _token, secret = ops.create_token(g.user, user, descripcion=request.form.get("descripcion", ""),
+                                                  expira=expira)
+                # Shown once, on the page the redirect leads to: a reload creates nothing.
+                session[NEW_TOKEN_KEY] = {"usuario": user.id, "secreto": secret}
                 flash("Token creado. Cópielo ahora: no se volverá a mostrar.", "info")
             elif action == "revocar":
                 token = next((t for t in queries.tokens_of(user)
@@ -108,8 +119,14 @@ def user_detail(user_id):
                 flash("Contraseña establecida.", "info")
         except DomainError as err:
             status = reject(err)
+        else:
+            return redirect(url_for("accounts_pages.user_detail", user_id=user.id), 303)
+    new_secret = None
+    if request.method == "GET" and (pending := session.pop(NEW_TOKEN_KEY, None)) and pending.get("usuario") == user.id:
+        new_secret = pending.get("secreto")
     return render_template("accounts/user_detail.html", user=user, tokens=queries.tokens_of(user),
-                           new_secret=new_secret, roles=ROLES, labels=ROLE_LABELS, units=_units()), status
+                           new_secret=new_secret, roles=ROLES, labels=ROLE_LABELS, units=_units(),
+                           token_days=TOKEN_DAYS, min_password=ops.MIN_PASSWORD), status
 
 
 def _units():

@@ -173,8 +173,10 @@ def init_app(app):
 
     @app.before_request
     def _authorize():
-        if request.endpoint is None:
-            return None  # routing will answer 404/405
+        if request.endpoint is None:  # routing will answer 404/405
+            if not request.path.startswith("/api/"):
+                authenticate()  # a signed-in person keeps the menu on the error page
+            return None
         p = endpoint_policy(current_app, request.endpoint, request.method)
         if p is None:
             raise NotAllowed("Esta ruta no tiene una política de acceso declarada.", code="sin_politica")

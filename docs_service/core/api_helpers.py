@@ -28,6 +28,11 @@ def paginate(stmt, pagina: int, por_pagina: int):
     return total, items
 
 
+def last_page(total: int, por_pagina: int) -> int:
+    """The last page number of a list (1 for an empty list): pages past the end show this one."""
+    return max(1, -(-total // por_pagina))
+
+
 def list_schema(item_schema, name: str):
     """A `{total, items}` envelope schema for a list endpoint."""
     return type(name, (Schema,), {"total": fields.Integer(), "items": fields.List(fields.Nested(item_schema))})

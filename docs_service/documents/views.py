@@ -5,6 +5,7 @@ from datetime import date
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 
 from ..core.access import AUTHENTICATED, policy, roles
+from ..core.api_helpers import last_page
 from ..core.areas import HomeEntry, hooks
 from ..core.db import writes
 from ..core.errors import DomainError, InvalidInput, refused_as
@@ -41,11 +42,14 @@ def catalog():
         vigente_al = None
     tipo = args.get("tipo") if args.get("tipo") in TIPOS else None
     estado = args.get("estado") if args.get("estado") in STATES else None
-    pagina = max(args.get("pagina", 1, type=int) or 1, 1)
+    pagina = min(max(args.get("pagina", 1, type=int) or 1, 1), 10**6)
     stmt = queries.catalog_stmt(g.user, day=vigente_al or hoy(), only_in_force=vigente_al is not None,
                                 tipo=tipo, estado=estado, area=(args.get("area") or "")[:200] or None,
                                 texto=(args.get("q") or "")[:200] or None)
     total, rows = queries.page_catalog(stmt, pagina, 50)
+    if not rows and pagina > last_page(total, 50):  # past the end: show the last page
+        pagina = last_page(total, 50)
+        total, rows = queries.page_catalog(stmt, pagina, 50)
     return render_template("documents/catalog.html", rows=rows, total=total, pagina=pagina, tipos=TIPOS,
                            estados=STATES, vigente_al=vigente_al, filtros=args)
 

@@ -40,6 +40,9 @@ def test_admin_creates_operativo_and_token(live_server, page, users):
     page.fill("input[name=descripcion]", "captura de acuses")
     page.get_by_role("button", name="Crear token").click()
     token = page.get_by_test_id("token-nuevo").inner_text().strip()
+    assert page.get_by_role("button", name="Copiar").is_visible()
+    page.reload()  # the redirect after POST: a reload neither shows nor creates another token
+    assert page.get_by_test_id("token-nuevo").count() == 0 and page.locator("code", has_text="nc_").count() == 1
 
     status, me = _get(f"{base}/api/v1/yo", token)
     assert status == 200 and me["nombre"] == "ana.lopez" and me["unidad"] == "3301"
@@ -49,6 +52,15 @@ def test_admin_creates_operativo_and_token(live_server, page, users):
     assert status == 403 and body["message"] == "No tiene permiso para realizar esta acción."
     status, _ = _get(f"{base}/api/v1/auditoria", token)
     assert status == 403
+
+    # Deactivating asks first: dismissed, nothing changes; accepted, the account is inactive.
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Desactivar cuenta").click()
+    assert "Activo" in page.locator(".ficha").inner_text()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Desactivar cuenta").click()
+    assert "Cuenta desactivada." in page.get_by_role("alert").inner_text()
+    assert "Inactivo" in page.locator(".ficha").inner_text()
 
     page.get_by_role("button", name="Cerrar sesión").click()
     assert page.url.startswith(f"{base}/login")

@@ -37,10 +37,13 @@ def test_admin_creates_user_and_token_through_forms(client, users, login, auth):
     detail_url = created.headers["Location"]
     detail = client.get(detail_url).get_data(as_text=True)
     assert "operativo" in detail and "3301" in detail
-    with_token = client.post(detail_url, data={"csrf_token": csrf_from(detail), "accion": "token",
-                                               "descripcion": "captura"}).get_data(as_text=True)
+    created = client.post(detail_url, data={"csrf_token": csrf_from(detail), "accion": "token",
+                                            "descripcion": "captura", "expira_dias": "30"})
+    assert created.status_code == 303  # a reload of the next page creates nothing
+    with_token = client.get(created.headers["Location"]).get_data(as_text=True)
     import re
     secret = re.search(r'data-testid="token-nuevo">([^<]+)<', with_token).group(1)
+    assert 'data-copiar="#token-nuevo"' in with_token and with_token.count("<code>nc_") == 1
     assert client.get("/api/v1/yo", headers=auth(secret)).get_json()["nombre"] == "ana.lopez"
     again = client.get(detail_url).get_data(as_text=True)
     assert secret not in again  # shown once
