@@ -10,7 +10,7 @@ from docs_service.core import fechas
 from docs_service.core.db import utcnow
 from tests.browser.conftest import page_problems, sign_in
 from tests.conftest import PASSWORD
-from tests.documents.helpers import act, approve, create_document, upload
+from tests.documents.helpers import MANUAL_V2, act, approve, create_document, upload
 from tests.web.visible import codes_in
 
 pytestmark = pytest.mark.browser
@@ -38,7 +38,13 @@ def _corpus(client, tokens):
     draft = create_document(client, tokens["normativo"], clave="9312-003-022", titulo="Lineamiento de cobro",
                             tipo="lineamiento")
     upload(client, tokens["normativo"], draft)
-    return {"publicado": published, "revision": in_review, "devuelto": returned, "borrador": draft}
+    approved = create_document(client, tokens["normativo"], clave="9312-003-023", titulo="Estrategia de cobro",
+                               tipo="estrategia")
+    upload(client, tokens["normativo"], approved)
+    approve(client, tokens, approved, 1)
+    upload(client, tokens["normativo"], published, content=MANUAL_V2, resumen="Precisa plazos")  # a second draft
+    return {"publicado": published, "revision": in_review, "devuelto": returned, "borrador": draft,
+            "aprobado": approved}
 
 
 def _counters(page) -> dict[str, int]:
@@ -56,22 +62,31 @@ def test_every_role_walks_its_pages(live_server, browser, users, axe_source, vie
     tokens = {rol: users(nombre, [rol], unidad)[1] for nombre, rol, unidad in PEOPLE}
     docs = _corpus(live_server.test_client(), tokens)
     v = {k: f"/documentos/{d}/versiones/1" for k, d in docs.items()}
+    with live_server.app_context():
+        from sqlalchemy import select
+        from docs_service.accounts.models import User
+        from docs_service.core.db import db
+        from docs_service.documents.models import Version
+        published_id = db.session.scalar(select(Version.id).where(Version.estado == "publicado"))
+        oscar_id = db.session.scalar(select(User.id).where(User.nombre == "oscar"))
+        db.session.close()
     width, height = VIEWPORTS[viewport]
     published_at = utcnow()
     walks = {
         "nora": ["/", "/bandeja", "/bandeja?ver=devueltas", "/documentos", f"/documentos/{docs['publicado']}",
-                 v["devuelto"], "/difusion?mias=1", "/documentos/nuevo"],
+                 v["devuelto"], v["aprobado"], f"/documentos/{docs['publicado']}/diff?de=1&a=2",
+                 "/difusion?mias=1", f"/difusion/{published_id}?ooad=33", "/documentos/nuevo", "/notificaciones"],
         "rita": ["/", "/bandeja", v["revision"]],
         "tito": ["/", "/bandeja"],
         "vale": ["/"],
-        "oscar": ["/", "/acuses", v["publicado"]],
+        "oscar": ["/", "/acuses", v["publicado"], "/no-existe"],
         "cony": ["/", "/documentos", f"/documentos?vigente_al={fechas.hoy().isoformat()}"],
         "aldo": ["/", "/difusion", v["publicado"]],
-        "adela": ["/", "/admin/usuarios", "/admin/usuarios/nuevo"],
+        "adela": ["/", "/admin/usuarios", "/admin/usuarios/nuevo", f"/admin/usuarios/{oscar_id}"],
     }
     expected_counters = {
-        "nora": {"Mis versiones devueltas con comentarios": 1, "Mis borradores": 1,
-                 "Versiones aprobadas por publicar": 0, "Mis publicaciones con acuses pendientes": 1},
+        "nora": {"Mis versiones devueltas con comentarios": 1, "Mis borradores": 2,
+                 "Versiones aprobadas por publicar": 1, "Mis publicaciones con acuses pendientes": 1},
         "rita": {"Versiones que esperan mi revisión": 1, "Publicaciones con acuses pendientes": 1},
         "tito": {"Versiones que esperan mi aprobación": 0, "Publicaciones con acuses pendientes": 1},
         "oscar": {"Acuses pendientes de mi unidad": 1, "Acuses vencidos de mi unidad": 0},
