@@ -122,7 +122,7 @@ class CreditDocumentFile(MethodView):
     def get(self, numero, document_id):
         """Descargar un documento de soporte"""
         credit = visible_credit(numero)
-        document = db.session.get(CreditDocument, document_id)
+        document = db.session.get(CreditDocument, document_id) if 0 < document_id < 2**63 else None
         if document is None or document.credito_id != credit.id:
             raise NotFound()
         data = storage().open(document.blob_key)
@@ -151,7 +151,7 @@ class CreditImportItem(MethodView):
     @blp.response(200, ImportOut)
     def get(self, batch_id):
         """Reporte de una importación"""
-        batch = db.session.get(ImportBatch, batch_id)
+        batch = db.session.get(ImportBatch, batch_id) if 0 < batch_id < 2**63 else None
         if batch is None:
             raise NotFound()
         require(ops.reads_all(g.user) or batch.unidad_id == g.user.unidad_id, hide=True)

@@ -81,7 +81,7 @@ class PaymentFileItem(MethodView):
     @blp.response(200, PaymentFileOut)
     def get(self, file_id):
         """Resultado de la conciliación de un archivo"""
-        record = db.session.get(PaymentFile, file_id)
+        record = db.session.get(PaymentFile, file_id) if 0 < file_id < 2**63 else None
         if record is None:
             raise NotFound()
         return record

@@ -283,6 +283,8 @@ def certify(actor, request: PaymentCertification) -> PaymentCertification:
 
 
 def get_certification(cert_id: int) -> PaymentCertification:
+    if not 0 < cert_id < 2**63:  # beyond what the database stores
+        raise NotFound()
     request = db.session.get(PaymentCertification, cert_id)
     if request is None:
         raise NotFound()

@@ -1,8 +1,9 @@
 """Input and output schemas of the créditos API (field names are a contract: docs/creditos.md)."""
 import json
 from datetime import timezone
+from decimal import Decimal
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from ..core.api_helpers import PageQuery, StrictSchema
 from .models import CONCEPTOS, PAYMENT_STATES
@@ -10,7 +11,24 @@ from .phases import ACTIONS, EMBARGOS, MOTIVOS, PHASES
 from .transfers import TIPOS as TRANSFER_TYPES
 from .tramites import RESULTADOS, TIPOS as TRAMITE_TYPES
 
-Money = fields.Decimal(as_string=True, places=2)
+MONEY_DOC = {"type": "string", "format": "decimal", "pattern": "^[0-9]+[.][0-9]{2}$",
+             "description": "Importe exacto en pesos, como texto con dos decimales."}
+Money = fields.Decimal(as_string=True, places=2, metadata=MONEY_DOC)
+MAX_AMOUNT = Decimal("99999999999.99")
+
+
+def amount(minimum: str = "0", **kwargs) -> fields.Decimal:
+    """An input amount in pesos: exact, two decimals, within [minimum, MAX_AMOUNT]. The bounds are
+    written into the OpenAPI as numbers (a Range validator would publish them as strings)."""
+    low = Decimal(minimum)
+
+    def check(value):
+        if not value.is_finite() or value < low or value > MAX_AMOUNT:
+            raise ValidationError(f"Debe estar entre {low} y {MAX_AMOUNT}.")
+
+    return fields.Decimal(places=2, as_string=True, validate=check,
+                          metadata={"minimum": float(low), "maximum": float(MAX_AMOUNT), **kwargs.pop("metadata", {})},
+                          **kwargs)
 
 
 class Utc(fields.DateTime):
@@ -207,14 +225,14 @@ class TramiteIn(StrictSchema):
                                                     "concurso_mercantil"]))
     modalidad = fields.String(validate=validate.OneOf(["diferido", "parcialidades"]))
     parcialidades = fields.Integer(validate=validate.Range(min=1, max=48))
-    pago_inicial = fields.Decimal(places=2, as_string=True, validate=validate.Range(min=0, max=10**11))
-    importe_solicitado = fields.Decimal(places=2, as_string=True, validate=validate.Range(min=0, max=10**11))
+    pago_inicial = amount()
+    importe_solicitado = amount("0.01")
 
 
 class TramiteResolutionIn(StrictSchema):
     resultado = fields.String(required=True, validate=validate.OneOf(list(RESULTADOS)))
     resolucion = fields.String(required=True, validate=validate.Length(min=1, max=5000))
-    importe = fields.Decimal(places=2, as_string=True, validate=validate.Range(min=0, max=10**11))
+    importe = amount()
 
 
 class TramiteOut(Schema):
@@ -227,7 +245,7 @@ class TramiteOut(Schema):
     datos = fields.Function(lambda t: json.loads(t.datos or "{}"))
     formato = fields.String(allow_none=True)
     resolucion = fields.String()
-    importe_resuelto = fields.Decimal(as_string=True, places=2, allow_none=True)
+    importe_resuelto = fields.Decimal(as_string=True, places=2, allow_none=True, metadata=MONEY_DOC)
     solicitado = Utc()
     resuelto = Utc(allow_none=True)
 
@@ -301,7 +319,7 @@ class CertificationIn(StrictSchema):
     periodo = fields.String(required=True, validate=PERIODO)
     concepto = fields.String(required=True, validate=validate.OneOf(list(CONCEPTOS)))
     fecha_pago = fields.Date(required=True)
-    importe = fields.Decimal(required=True, places=2, as_string=True, validate=validate.Range(min=0.01, max=10**11))
+    importe = amount("0.01", required=True)
     entidad_receptora = fields.String(required=True, validate=validate.Length(min=1, max=60))
     referencia = fields.String(required=True, validate=validate.Length(min=1, max=40))
     observaciones = fields.String(load_default="", validate=validate.Length(max=2000))

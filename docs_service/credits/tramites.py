@@ -180,6 +180,8 @@ def _adjust(actor, credit, nuevo_total: Decimal, resolucion: str):
 
 
 def get_tramite(tramite_id: int) -> Tramite:
+    if not 0 < tramite_id < 2**63:  # beyond what the database stores
+        raise NotFound()
     tramite = db.session.get(Tramite, tramite_id)
     if tramite is None:
         raise NotFound()

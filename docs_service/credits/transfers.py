@@ -77,6 +77,8 @@ def resolve_transfer(actor, transfer: Transfer, *, aceptar: bool, comentario: st
 
 
 def get_transfer(transfer_id: int) -> Transfer:
+    if not 0 < transfer_id < 2**63:  # beyond what the database stores
+        raise NotFound()
     transfer = db.session.get(Transfer, transfer_id)
     if transfer is None:
         raise NotFound()

@@ -57,7 +57,7 @@ def _batches():
 @bp.route("/creditos/importaciones/<int:batch_id>")
 @policy(READ)
 def batch(batch_id):
-    b = db.session.get(ImportBatch, batch_id)
+    b = db.session.get(ImportBatch, batch_id) if 0 < batch_id < 2**63 else None
     if b is None:
         raise NotFound()
     require(ops.reads_all(g.user) or b.unidad_id == g.user.unidad_id, hide=True)
@@ -107,6 +107,7 @@ def payments():
             return redirect(url_for(".payments", archivo=record.id), 303)
     estado = request.args.get("estado") if request.args.get("estado") in PAYMENT_STATES else None
     archivo_id = request.args.get("archivo", type=int)
+    archivo_id = archivo_id if archivo_id and 0 < archivo_id < 2**63 else None
     pagina = max(request.args.get("pagina", 1, type=int) or 1, 1)
     total, items = paginate(queries.payments_stmt(g.user, estado=estado, archivo=archivo_id), pagina, 50)
     files = db.session.scalars(select(PaymentFile).order_by(PaymentFile.id.desc()).limit(10)).all()
@@ -123,7 +124,9 @@ def payments():
 @policy(READ)
 def payments_export():
     estado = request.args.get("estado") if request.args.get("estado") in PAYMENT_STATES else None
-    return csv_response(queries.payments_stmt(g.user, estado=estado, archivo=request.args.get("archivo", type=int)),
+    archivo = request.args.get("archivo", type=int)
+    archivo = archivo if archivo and 0 < archivo < 2**63 else None
+    return csv_response(queries.payments_stmt(g.user, estado=estado, archivo=archivo),
                         PAYMENT_COLUMNS, "pagos.csv")
 
 
