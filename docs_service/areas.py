@@ -7,5 +7,6 @@ AREAS = (
     "workflow",
     "credits",
     "notifications",
+    "formats",
     "web",
 )

@@ -6,7 +6,7 @@ set -euo pipefail
 # Pango + HarfBuzz subsetting for WeasyPrint; DejaVu is the font core/pdf.py embeds.
 want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
 case "${1:-runtime}" in
-  test) want+=(chromium)
+  test) want+=(chromium libreoffice-writer-nogui)  # LibreOffice: a downloaded DOCX format converted headless
         # npm installs axe-core for the accessibility checks; skip when npm is already there (e.g. with Node's own packages).
         command -v npm >/dev/null 2>&1 || want+=(npm) ;;
   bench) want+=(wrk) ;;  # HTTP load generator in C, so the client does not compete with the server for CPU

@@ -1,0 +1,60 @@
+"""Pages of formats: catalog search, format page with preview and instructivo, fill-in form with
+errors next to each field, downloads, read-back of a filled PDF, definition for normative staff."""
+import io
+
+from tests.conftest import PASSWORD, csrf_from
+
+from .helpers import VALID, fill_pdf, flat, load_aclaracion, pdf_text, people
+
+
+def test_find_fill_download_and_read_back(app, client, users, login):
+    people(users)
+    fmt = load_aclaracion(app)
+    login("operativo.3301", PASSWORD)
+    catalog = client.get("/formatos?q=aclaración").get_data(as_text=True)
+    assert "Solicitud de aclaración administrativa" in catalog and "1 formato(s)" in catalog
+    assert "0 formato(s)" in client.get("/formatos?q=zzz").get_data(as_text=True)
+    page = client.get(f"/formatos/{fmt}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Instructivo de llenado" in html and "Procedimiento" not in html
+    assert 'name="creditos__1__numero"' in html and 'name="rfc"' in html and "required" in html
+    preview = client.get(f"/formatos/{fmt}/vista.png")
+    assert preview.status_code == 200 and preview.data.startswith(b"\x89PNG")
+
+    form = flat(VALID) | {"csrf_token": csrf_from(html), "tipo": "pdf", "rfc": "MAL"}
+    refused = client.post(f"/formatos/{fmt}/llenar", data=form)
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'data-testid="error-rfc"' in body and "«RFC del patrón»" in body
+    assert 'value="Comercializadora Peninsular' in body  # what was typed is kept
+    filled = client.post(f"/formatos/{fmt}/llenar", data=form | {"rfc": VALID["rfc"]})
+    assert filled.status_code == 200 and filled.mimetype == "application/pdf"
+    assert "VEINTIÚN MILLONES TREINTA Y UN MIL PESOS 10/100 M.N." in pdf_text(filled.data)
+    docx = client.post(f"/formatos/{fmt}/llenar", data=form | {"rfc": VALID["rfc"], "tipo": "docx"})
+    assert docx.status_code == 200 and docx.data.startswith(b"PK")
+
+    blank = client.get(f"/formatos/{fmt}/descargar/pdf")
+    assert blank.status_code == 200 and client.get(f"/formatos/{fmt}/descargar/exe").status_code == 404
+    offline = fill_pdf(blank.data, flat(VALID))
+    read = client.post(f"/formatos/{fmt}/lectura", data={"csrf_token": csrf_from(html),
+                                                          "archivo": (io.BytesIO(offline), "llenado.pdf")},
+                       content_type="multipart/form-data")
+    text = read.get_data(as_text=True)
+    assert read.status_code == 200 and 'data-testid="leido"' in text and 'value="GODE561231GR8"' in text
+    bad = client.post(f"/formatos/{fmt}/lectura", data={"csrf_token": csrf_from(html),
+                                                         "archivo": (io.BytesIO(b"hola"), "x.pdf")},
+                      content_type="multipart/form-data")
+    assert bad.status_code == 303
+    assert client.get(f"/formatos/{fmt}/versiones/1/definicion").status_code == 403
+
+
+def test_definition_page_and_version_panel(app, client, users, login):
+    people(users)
+    fmt = load_aclaracion(app)
+    login("normativo.demo", PASSWORD)
+    version_page = client.get(f"/documentos/{fmt}/versiones/1").get_data(as_text=True)
+    assert 'data-testid="panel-formato"' in version_page and "RFC del patrón" in version_page
+    page = client.get(f"/formatos/{fmt}/versiones/1/definicion")
+    assert page.status_code == 200 and "razon_social" in page.get_data(as_text=True)
+    refused = client.post(f"/formatos/{fmt}/versiones/1/definicion", data={
+        "csrf_token": csrf_from(page.get_data(as_text=True)), "esquema": "{}", "plantilla_html": "x"})
+    assert refused.status_code == 409  # published: not editable
