@@ -11,4 +11,6 @@ def pesos(value) -> str:
 
 
 def connect(app):
+    from .labels import template_filters
     app.jinja_env.filters["pesos"] = pesos
+    app.jinja_env.filters.update(template_filters())

@@ -188,5 +188,6 @@ def certification_step(cert_id, paso):
                                      observaciones=request.form.get("observaciones", "")[:2000])
     except DomainError as err:
         return refuse(err, back)
-    flash(f"Solicitud {cert.id}: {cert.estado}.", "info")
+    from .labels import ESTADOS_CERTIFICACION
+    flash(f"Solicitud {cert.id}: {ESTADOS_CERTIFICACION[cert.estado]}.", "info")
     return redirect(back, 303)

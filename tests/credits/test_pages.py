@@ -94,12 +94,12 @@ def test_certification_through_the_payments_page(client, people, users, login, a
         "fecha_pago": "2026-01-05", "importe": "1150.00", "entidad_receptora": "BANCO SINTÉTICO",
         "referencia": "LC-1", "tipo_documento": "comprobante_pago", "archivo": (io.BytesIO(pdf), "r.pdf")})
     page = client.get("/pagos").get_data(as_text=True)
-    assert "solicitada" in page
+    assert "Solicitada" in page
     version = re.search(r'/pagos/certificaciones/1/revision".*?name="version" value="(\d+)"', page, re.S).group(1)
     assert client.post("/pagos/certificaciones/1/revision", data={"csrf_token": csrf_from(page),
                                                                   "version": version}).status_code == 303
     page = client.get("/pagos").get_data(as_text=True)
-    assert "revisada" in page
+    assert "Revisada" in page
     version = re.search(r'/pagos/certificaciones/1/certificacion".*?name="version" value="(\d+)"', page, re.S).group(1)
     client.post("/pagos/certificaciones/1/certificacion", data={"csrf_token": csrf_from(page), "version": version})
     assert "no puede certificarla" in client.get("/pagos").get_data(as_text=True)
