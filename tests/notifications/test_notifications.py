@@ -4,7 +4,8 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from docs_service.core.db import db, transaction, utcnow
+from docs_service.core.db import db, transaction
+from docs_service.core.fechas import hoy
 from tests.conftest import csrf_from
 from tests.documents.helpers import act, approve, create_document, upload
 
@@ -85,7 +86,7 @@ def test_overdue_acuses_are_notified_once_by_the_command(app, client, runner, st
     assert first.exit_code == 0 and "vencidos: 0" in first.output  # not overdue yet
     from docs_service.workflow.models import Acuse
     with app.app_context(), transaction():
-        db.session.execute(update(Acuse).values(fecha_limite=utcnow().date() - timedelta(days=1)))
+        db.session.execute(update(Acuse).values(fecha_limite=hoy() - timedelta(days=1)))
     for _ in range(2):
         result = runner.invoke(args=["notificaciones", "vencidos"])
         assert result.exit_code == 0, result.output
