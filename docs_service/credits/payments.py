@@ -7,16 +7,18 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from types import SimpleNamespace
+
+from sqlalchemy import Date, String, bindparam, func, insert, select, update
 
 from ..core.db import db, utcnow
 from ..core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from . import ids, rules
 from .csvio import RowError, money, open_rows, parse_date
 from .importer import REPORT_CAP
-from .models import Credit, Patron, Payment, PaymentApplication, PaymentCertification, PaymentFile
+from .models import Credit, CreditEvent, Patron, Payment, PaymentApplication, PaymentCertification, PaymentFile
 from .operations import record_event, transition
-from .phases import NON_TERMINAL
+from .phases import NON_TERMINAL, step_for
 from .signals import (certification_requested, certification_reviewed, payment_applied, payment_certified,
                       payments_imported)
 
@@ -118,46 +120,96 @@ def import_payments(actor, stream, nombre: str, formato: str, progress=None) -> 
 
 
 def _conciliate(chunk, record: PaymentFile):
+    """Conciliate one chunk with set-based statements: one read of the candidate credits, then
+    inserts of payments, applications and events and one executemany UPDATE of the credits touched
+    (guarded by their lock, so a concurrent change makes the whole file fail rather than be lost)."""
     session = db.session
-    pairs = {(p["nrp"], p["periodo"]) for _l, p in chunk}
+    session.flush()
+    conn = session.connection()
     refs = {p["referencia"] for _l, p in chunk}
-    seen = {(r.origen, r.referencia, r.nrp, r.periodo) for r in session.execute(
+    seen = {(r.origen, r.referencia, r.nrp, r.periodo) for r in conn.execute(
         select(Payment.origen, Payment.referencia, Payment.nrp, Payment.periodo)
         .where(Payment.referencia.in_(refs), Payment.estado != "duplicado"))}
-    nrps = {n for n, _p in pairs}
-    credits: dict[tuple, list[Credit]] = {}
-    for credit in session.scalars(select(Credit).join(Patron, Credit.patron_id == Patron.id)
-                                  .where(Patron.nrp.in_(nrps), Credit.fase.in_(NON_TERMINAL))
-                                  .order_by(Credit.numero)):
-        credits.setdefault((credit.patron.nrp, credit.periodo), []).append(credit)
-    fresh = []
+    nrps = {p["nrp"] for _l, p in chunk}
+    credits: dict[tuple, list] = {}
+    for row in conn.execute(select(Credit.id, Credit.numero, Credit.concepto, Credit.saldo, Credit.fase, Credit.lock,
+                                   Credit.periodo, Patron.nrp).join(Patron, Credit.patron_id == Patron.id)
+                            .where(Patron.nrp.in_(nrps), Credit.fase.in_(NON_TERMINAL)).order_by(Credit.numero)):
+        credits.setdefault((row.nrp, row.periodo), []).append(SimpleNamespace(**row._asdict(), old_lock=row.lock,
+                                                                              fase_desde=None, motivo=None))
+    rows, plans, touched = [], [], {}
     for line, data in chunk:
         key = (data["origen"], data["referencia"], data["nrp"], data["periodo"])
-        payment = Payment(archivo_id=record.id, fila=line, **data, estado="sin_credito")
-        session.add(payment)
         if key in seen:
-            payment.estado = "duplicado"
+            rows.append({**data, "archivo_id": record.id, "fila": line, "estado": "duplicado",
+                         "importe_aplicado": Decimal("0.00")})
+            plans.append([])
             record.duplicados += 1
             continue
         seen.add(key)
-        fresh.append(payment)
-    session.flush()  # one batch of inserts gives every payment its id
-    for payment in fresh:
-        apply_payment(payment, credits.get((payment.nrp, payment.periodo), []))
-        if payment.estado == "sin_credito":
+        parts, applied, left_open = plan_payment(data, credits.get((data["nrp"], data["periodo"]), []))
+        for credit, _part, _before in parts:
+            touched[credit.id] = credit
+        estado = _outcome(applied, data["importe_cop"] + data["importe_rcv"], left_open)
+        rows.append({**data, "archivo_id": record.id, "fila": line, "estado": estado, "importe_aplicado": applied})
+        plans.append(parts)
+        if estado == "sin_credito":
             record.sin_credito += 1
         else:
             record.aplicados += 1
-    session.flush()
+    ids = conn.execute(insert(Payment).returning(Payment.id, sort_by_parameter_order=True), rows).scalars().all()
+    applications, events, today = [], [], rules.today()
+    for pago_id, data, parts in zip(ids, rows, plans):
+        for credit, part, before in parts:
+            after = before - part
+            applications.append({"pago_id": pago_id, "credito_id": credit.id, "importe": part, "saldo_anterior": before,
+                                 "saldo_nuevo": after})
+            fundamento = f"Pago {data['origen']} {data['referencia']}"
+            events.append(_event(credit.id, "aplicar_pago", credit.fase, credit.fase, data["fecha_pago"], fundamento,
+                                 {"pago_id": pago_id, "importe": str(part), "saldo": str(after)}))
+            if after == 0:
+                step = step_for(credit.fase, "pagar")
+                fecha = min(data["fecha_pago"], today)
+                events.append(_event(credit.id, "pagar", credit.fase, step.to, fecha, fundamento, {"motivo": "pago"}))
+                credit.fase, credit.fase_desde, credit.motivo = step.to, fecha, "pago"
+    if applications:
+        conn.execute(insert(PaymentApplication.__table__), applications)
+        conn.execute(insert(CreditEvent.__table__), events)
+        table = Credit.__table__
+        update_stmt = (update(table).where(table.c.id == bindparam("b_id"), table.c.lock == bindparam("b_old"))
+                       .values(saldo=bindparam("b_saldo"), fase=bindparam("b_fase"), lock=bindparam("b_lock"),
+                               fase_desde=func.coalesce(bindparam("b_desde", type_=Date), table.c.fase_desde),
+                               motivo=func.coalesce(bindparam("b_motivo", type_=String), table.c.motivo)))
+        result = conn.execute(update_stmt, [{"b_id": c.id, "b_old": c.old_lock, "b_saldo": c.saldo, "b_fase": c.fase,
+                                             "b_lock": c.old_lock + 1, "b_desde": c.fase_desde, "b_motivo": c.motivo}
+                                            for c in touched.values()])
+        if conn.dialect.supports_sane_multi_rowcount and result.rowcount != len(touched):
+            raise Conflict("Otros cambios tocaron los créditos durante la conciliación; importe de nuevo el archivo.",
+                           code="conflicto_de_version")
 
 
-def apply_payment(payment: Payment, candidates: list[Credit], actor=None) -> Payment:
-    """Apply the COP amount to COP credits and the RCV amount to RCV credits (in número order, or only
-    the credit the payment names); a credit whose saldo reaches zero becomes PAGADO."""
-    if payment.credito_numero:
-        candidates = [c for c in candidates if c.numero == payment.credito_numero]
-    applied, left_open = Decimal("0.00"), False
-    for concepto, amount in (("COP", payment.importe_cop), ("RCV", payment.importe_rcv)):
+def _event(credit_id, accion, de, a, fecha, fundamento, detalle) -> dict:
+    return {"credito_id": credit_id, "accion": accion, "fase_de": de, "fase_a": a, "inc": None, "fecha": fecha,
+            "registrado": utcnow(), "actor_id": None, "unidad_id": None, "fundamento": fundamento, "comentario": "",
+            "detalle": json.dumps(detalle)}
+
+
+def _outcome(applied: Decimal, paid: Decimal, left_open: bool) -> str:
+    if applied == 0:
+        return "sin_credito"
+    if applied < paid:
+        return "excedente"
+    return "parcial" if left_open else "aplicado"
+
+
+def plan_payment(data, candidates) -> tuple[list, Decimal, bool]:
+    """Split a payment over its candidate credits: the COP amount to COP credits and the RCV amount to
+    RCV credits, in número order (only the credit the payment names, if it names one). Lowers each
+    candidate's `saldo`; returns ([(credit, part, saldo before)], total applied, a credit keeps a saldo)."""
+    if data.get("credito_numero"):
+        candidates = [c for c in candidates if c.numero == data["credito_numero"]]
+    parts, applied, left_open = [], Decimal("0.00"), False
+    for concepto, amount in (("COP", data["importe_cop"]), ("RCV", data["importe_rcv"])):
         for credit in (c for c in candidates if c.concepto == concepto and c.saldo > 0 and c.fase in NON_TERMINAL):
             if amount <= 0:
                 left_open = True
@@ -167,25 +219,30 @@ def apply_payment(payment: Payment, candidates: list[Credit], actor=None) -> Pay
             credit.saldo = before - part
             amount -= part
             applied += part
-            db.session.add(PaymentApplication(pago_id=payment.id, credito_id=credit.id, importe=part,
-                                              saldo_anterior=before, saldo_nuevo=credit.saldo))
-            record_event(actor, credit, "aplicar_pago", de=credit.fase, a=credit.fase, fecha=payment.fecha_pago,
-                         fundamento=f"Pago {payment.origen} {payment.referencia}",
-                         detalle={"pago_id": payment.id, "importe": str(part), "saldo": str(credit.saldo)})
-            if credit.saldo == 0:
-                transition(actor, credit, "pagar", fecha=min(payment.fecha_pago, rules.today()), motivo="pago",
-                           fundamento=f"Pago {payment.origen} {payment.referencia}", system=True)
-            if payment_applied.receivers:
-                payment_applied.send(payment, actor=actor, numero=credit.numero, importe=str(part))
+            parts.append((credit, part, before))
             if credit.saldo > 0:
                 left_open = True
+    return parts, applied, left_open
+
+
+def apply_payment(payment: Payment, candidates: list[Credit], actor=None) -> Payment:
+    """Apply one payment through the ORM (a certified payment): same split as a file's payments."""
+    data = {"credito_numero": payment.credito_numero, "importe_cop": payment.importe_cop,
+            "importe_rcv": payment.importe_rcv}
+    parts, applied, left_open = plan_payment(data, candidates)
+    for credit, part, before in parts:
+        db.session.add(PaymentApplication(pago_id=payment.id, credito_id=credit.id, importe=part,
+                                          saldo_anterior=before, saldo_nuevo=credit.saldo))
+        record_event(actor, credit, "aplicar_pago", de=credit.fase, a=credit.fase, fecha=payment.fecha_pago,
+                     fundamento=f"Pago {payment.origen} {payment.referencia}",
+                     detalle={"pago_id": payment.id, "importe": str(part), "saldo": str(credit.saldo)})
+        if credit.saldo == 0:
+            transition(actor, credit, "pagar", fecha=min(payment.fecha_pago, rules.today()), motivo="pago",
+                       fundamento=f"Pago {payment.origen} {payment.referencia}", system=True)
+        if payment_applied.receivers:
+            payment_applied.send(payment, actor=actor, numero=credit.numero, importe=str(part))
     payment.importe_aplicado = applied
-    if applied == 0:
-        payment.estado = "sin_credito"
-    elif applied < payment.importe_cop + payment.importe_rcv:
-        payment.estado = "excedente"
-    else:
-        payment.estado = "parcial" if left_open else "aplicado"
+    payment.estado = _outcome(applied, payment.importe_cop + payment.importe_rcv, left_open)
     return payment
 
 
