@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PATH = "/api/v1/unidades/3301"
 GOAL = 0.6  # service requests/s >= GOAL x peer requests/s
-UNIT = "09"  # the bench user's unit
+UNIT = "NC"  # the bench user's unit
 
 WRK_SCRIPT = """
 done = function(summary, latency, requests)

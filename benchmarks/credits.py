@@ -87,7 +87,7 @@ def child_app(url: str, credits: str, payments: str, folder: str, lookups: int) 
         db.session.close()
         from docs_service.accounts import operations as accounts
         with transaction():
-            user = accounts.create_user(None, nombre="bench.auditor", roles=["auditor"], unidad="09", password=None)
+            user = accounts.create_user(None, nombre="bench.auditor", roles=["auditor"], unidad="NC", password=None)
             _token, secret = accounts.create_token(None, user, descripcion="bench")
         client = app.test_client()
         headers = {"Authorization": f"Bearer {secret}"}

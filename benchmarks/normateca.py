@@ -66,7 +66,7 @@ def _child(kind: str, path: str) -> dict:
             upgrade()
             with transaction():
                 accounts.load_catalog()
-                user = accounts.create_user(None, nombre="bench", roles=["normativo"], unidad="09")
+                user = accounts.create_user(None, nombre="bench", roles=["normativo"], unidad="NC")
                 _token, secret = accounts.create_token(None, user)
         client = app.test_client()
         headers = {"Authorization": f"Bearer {secret}"}
@@ -112,7 +112,7 @@ def _populate(app, documents: int, versions: int) -> None:
     from docs_service.documents.models import Document, Version
     with app.app_context(), transaction():
         accounts.load_catalog()
-        user = accounts.create_user(None, nombre="bench", roles=["consultor"], unidad="09")
+        user = accounts.create_user(None, nombre="bench", roles=["consultor"], unidad="NC")
         start = date(2015, 1, 1)
         docs, vers = [], []
         for i in range(1, documents + 1):

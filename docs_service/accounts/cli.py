@@ -8,6 +8,7 @@ from ..core.cli import command_errors
 from ..core.db import transaction
 from ..core.errors import NotFound
 from . import operations as ops
+from .catalog import UNIT_KEY_HELP
 from .models import ROLES
 
 
@@ -20,7 +21,7 @@ def users_group():
 @click.argument("nombre")
 @click.option("--rol", "roles", required=True, multiple=True,
               help=f"Rol (repetible o separado por comas): {', '.join(ROLES)}.")
-@click.option("--unidad", default=None, help="Clave de OOAD (DD) o Subdelegación (DDSS).")
+@click.option("--unidad", default=None, help=UNIT_KEY_HELP)
 @click.option("--nombre-completo", default="", help="Nombre de la persona.")
 @click.option("--password-stdin", is_flag=True, help="Lee la contraseña de la entrada estándar.")
 @with_appcontext

@@ -8,17 +8,17 @@ from .models import User
 
 DEMO_PASSWORD = "demo-normateca-2026"  # demo only; documented in the README
 DEMO_USERS = [
-    ("admin.demo", ["admin"], "09", "Administración (demostración)"),
-    ("normativo.demo", ["normativo"], "09", "Analista normativo (demostración)"),
-    ("normativo2.demo", ["normativo"], "09", "Segundo analista normativo (demostración)"),
-    ("revisor.demo", ["revisor"], "09", "Revisión jurídico-normativa (demostración)"),
-    ("titular.demo", ["titular"], "09", "Persona titular de la Coordinación (demostración)"),
-    ("validador.demo", ["validador"], "09", "Unidad validadora (demostración)"),
+    ("admin.demo", ["admin"], "NC", "Administración (demostración)"),
+    ("normativo.demo", ["normativo"], "NC", "Analista normativo (demostración)"),
+    ("normativo2.demo", ["normativo"], "NC", "Segundo analista normativo (demostración)"),
+    ("revisor.demo", ["revisor"], "NC", "Revisión jurídico-normativa (demostración)"),
+    ("titular.demo", ["titular"], "NC", "Persona titular de la Coordinación (demostración)"),
+    ("validador.demo", ["validador"], "NC", "Unidad validadora (demostración)"),
     ("operativo.3301", ["operativo"], "3301", "Operativo Mérida Norte (demostración)"),
-    ("operativo.3302", ["operativo"], "3302", "Operativo Mérida Sur (demostración)"),
+    ("operativo.3333", ["operativo"], "3333", "Operativo Mérida Sur (demostración)"),
     ("operativo.1601", ["operativo"], "1601", "Operativo Toluca (demostración)"),
-    ("consultor.demo", ["consultor"], "09", "Consultas normativas (demostración)"),
-    ("auditor.demo", ["auditor"], "09", "Auditoría (demostración)"),
+    ("consultor.demo", ["consultor"], "NC", "Consultas normativas (demostración)"),
+    ("auditor.demo", ["auditor"], "NC", "Auditoría (demostración)"),
 ]
 
 

@@ -1,5 +1,6 @@
 """Spanish labels of the accounts area: roles, kinds of unit, and how a unit is named
-(`3301 Mérida Norte`, `33 OOAD Yucatán`). The one place for this text."""
+(`3301 Mérida Norte`, `33 OOAD Yucatán`, `NC Nivel central — Coordinación de Cobranza`). The one
+place for this text."""
 
 ROLES = {
     "admin": "Administración", "normativo": "Normativo", "revisor": "Revisión", "titular": "Titular",
@@ -10,12 +11,15 @@ _PREFIJO_SUBDELEGACION = "Subdelegación "
 
 
 def unit_name(unit) -> str:
-    """The unit's short name: a Subdelegación without the word (its key already says what it is)."""
+    """The unit's name as people say it: the official name of a Subdelegación (its four-digit key
+    already says what it is), «OOAD …» for an OOAD, the central level as named."""
     if unit is None:
         return ""
     nombre = unit.nombre or ""
     if unit.tipo == "subdelegacion" and nombre.startswith(_PREFIJO_SUBDELEGACION):
         nombre = nombre[len(_PREFIJO_SUBDELEGACION):]
+    if unit.tipo == "ooad" and not nombre.startswith("OOAD "):
+        nombre = f"OOAD {nombre}"
     return nombre
 
 

@@ -14,18 +14,16 @@ UNIT_TYPES = ("central", "ooad", "subdelegacion")
 
 
 class Unit(Base):
-    """An OOAD (clave DD), a Subdelegación (clave DDSS) or the central level."""
+    """An OOAD (clave DD), a Subdelegación (clave DDSS) or the central level (clave NC); the official
+    catalog is `unidades.csv` (see catalog.py)."""
     __tablename__ = "unidades"
     __table_args__ = (CheckConstraint("tipo IN ('central', 'ooad', 'subdelegacion')", name="tipo"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    clave: Mapped[str] = mapped_column(String(4), unique=True)  # DD or DDSS
+    clave: Mapped[str] = mapped_column(String(4), unique=True)  # DD, DDSS or NC
     nombre: Mapped[str] = mapped_column(String(120))
     tipo: Mapped[str] = mapped_column(String(16))
     ooad_clave: Mapped[str | None] = mapped_column(String(2))  # parent OOAD of a subdelegación
-    clase: Mapped[str | None] = mapped_column(String(16))  # Estatal | Regional (OOAD only)
-    oficial: Mapped[bool] = mapped_column(Boolean, default=False)  # confirmed against an official source
-    nota: Mapped[str | None] = mapped_column(String(200))  # provenance of the key and name
 
 
 class User(Base):

@@ -1,10 +1,8 @@
 """Business rules for accounts. Functions validate, mutate, flush and signal; they never commit."""
-import csv
 import re
 import secrets
 import unicodedata
 from datetime import datetime, timezone
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
@@ -14,30 +12,29 @@ from ..core import signals
 from ..core.access import hash_token
 from ..core.db import db, utcnow
 from ..core.errors import Conflict, InvalidInput, NotFound
+from .catalog import UNIT_KEY_HELP, read_catalog
 from .models import ROLES, ApiToken, Unit, User, UserRole
 
-CATALOG = Path(__file__).with_name("unidades.csv")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 10
 
 
 def load_catalog(actor=None) -> int:
-    """Insert or update the OOAD/Subdelegación catalog; returns how many rows changed."""
+    """Insert or update the official catalog (central level, OOAD, Subdelegaciones); returns how many
+    rows changed. Units are never deleted here: keys that leave the catalog need a migration."""
     session = db.session
     existing = {u.clave: u for u in session.scalars(select(Unit))}
     changed = 0
-    with CATALOG.open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            values = dict(nombre=row["nombre"], tipo=row["tipo"], ooad_clave=row["ooad_clave"] or None,
-                          clase=row["clase"] or None, oficial=row["oficial"] == "1", nota=row["nota"])
-            unit = existing.get(row["clave"])
-            if unit is None:
-                session.add(Unit(clave=row["clave"], **values))
-                changed += 1
-            elif any(getattr(unit, k) != v for k, v in values.items()):
-                for k, v in values.items():
-                    setattr(unit, k, v)
-                changed += 1
+    for row in read_catalog():
+        values = dict(nombre=row.nombre, tipo=row.tipo, ooad_clave=row.ooad_clave)
+        unit = existing.get(row.clave)
+        if unit is None:
+            session.add(Unit(clave=row.clave, **values))
+            changed += 1
+        elif any(getattr(unit, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(unit, k, v)
+            changed += 1
     session.flush()
     if changed:
         signals.catalog_loaded.send(None, actor=actor, cambios=changed)
@@ -50,7 +47,7 @@ def unit_by_clave(clave: str | None) -> Unit | None:
     unit = db.session.scalar(select(Unit).where(Unit.clave == clave))
     if unit is None:
         raise InvalidInput(f"La unidad «{clave[:8]}» no existe en el catálogo.", code="unidad_inexistente",
-                           errors={"unidad": ["Clave de OOAD (DD) o Subdelegación (DDSS) inexistente."]})
+                           errors={"unidad": ["No existe en el catálogo. " + UNIT_KEY_HELP]})
     return unit
 
 

@@ -2,17 +2,17 @@
 from marshmallow import Schema, fields, validate
 
 from ..core.api_helpers import PageQuery, StrictSchema
+from .catalog import UNIT_KEY_HELP, UNIT_KEY_PATTERN
 from .models import ROLES
+
+UNIT_KEY = validate.Regexp(UNIT_KEY_PATTERN, error=UNIT_KEY_HELP)
 
 
 class UnitOut(Schema):
     clave = fields.String()
     nombre = fields.String()
     tipo = fields.String()
-    ooad_clave = fields.String(allow_none=True)
-    clase = fields.String(allow_none=True)
-    oficial = fields.Boolean(metadata={"description": "Clave y nombre confirmados con fuente oficial."})
-    nota = fields.String(allow_none=True)
+    ooad_clave = fields.String(allow_none=True, metadata={"description": "OOAD de una Subdelegación."})
 
 
 class UnitQuery(PageQuery):
@@ -35,7 +35,8 @@ class UserCreate(StrictSchema):
     nombre = fields.String(required=True, validate=validate.Length(min=2, max=64))
     roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), required=True,
                         validate=validate.Length(min=1))
-    unidad = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^\d{2}(\d{2})?$"))
+    unidad = fields.String(load_default=None, allow_none=True, validate=UNIT_KEY,
+                           metadata={"description": UNIT_KEY_HELP})
     nombre_completo = fields.String(load_default="", validate=validate.Length(max=200))
     password = fields.String(load_default=None, allow_none=True, load_only=True,
                              validate=validate.Length(max=200))
@@ -43,14 +44,15 @@ class UserCreate(StrictSchema):
 
 class UserUpdate(StrictSchema):
     roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), validate=validate.Length(min=1))
-    unidad = fields.String(allow_none=True, validate=validate.Regexp(r"^(\d{2}(\d{2})?)?$"))
+    unidad = fields.String(allow_none=True, validate=validate.Regexp(r"^$|" + UNIT_KEY_PATTERN, error=UNIT_KEY_HELP),
+                           metadata={"description": UNIT_KEY_HELP + " Vacía o null: sin unidad."})
     activo = fields.Boolean()
     nombre_completo = fields.String(validate=validate.Length(max=200))
 
 
 class UserQuery(PageQuery):
     rol = fields.String(validate=validate.OneOf(ROLES))
-    unidad = fields.String(validate=validate.Regexp(r"^\d{2}(\d{2})?$"))
+    unidad = fields.String(validate=UNIT_KEY)
     activo = fields.Boolean()
 
 

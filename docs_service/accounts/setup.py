@@ -12,6 +12,7 @@ from ..extensions import login_manager
 from . import labels
 from . import operations as ops
 from .auth import AccountsAuth
+from .catalog import CENTRAL_CLAVE
 from .models import User
 
 
@@ -36,7 +37,7 @@ def init():
     generated = None
     if password is None:
         generated = password = secrets.token_urlsafe(12)
-    ops.create_user(None, nombre="admin", roles=["admin"], unidad="09",
+    ops.create_user(None, nombre="admin", roles=["admin"], unidad=CENTRAL_CLAVE,
                     nombre_completo="Administración del servicio", password=password)
     db.session.flush()
     if generated:

@@ -48,7 +48,7 @@ def import_command(archivo, unidad):
 @click.option("--n", "n", type=click.IntRange(1, 20_000_000), required=True, help="Número de créditos.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Semilla (misma semilla, mismos datos).")
 @click.option("--salida", type=click.Path(dir_okay=False, writable=True), help="Archivo CSV (por omisión, salida estándar).")
-@click.option("--unidades", default="3301,3302,1601", show_default=True, help="Subdelegaciones (DDSS) separadas por coma.")
+@click.option("--unidades", default="3301,3333,1601", show_default=True, help="Subdelegaciones (DDSS) separadas por coma.")
 @click.option("--errores", is_flag=True, help="Inyecta errores (RFC 1 %, NRP 0.2 %) para probar la validación.")
 @click.option("--pagos", type=click.Path(dir_okay=False, writable=True), help="También un archivo de pagos PROCESAR.")
 @command_errors

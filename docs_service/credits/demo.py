@@ -11,7 +11,7 @@ from .generator import COLUMNS, PAYMENT_COLUMNS, credit_rows, payment_rows, writ
 from .importer import import_credits
 from .models import Credit
 
-DEMO_N, DEMO_SEED, DEMO_UNITS = 3000, 2026, ("3301", "3302", "1601")
+DEMO_N, DEMO_SEED, DEMO_UNITS = 3000, 2026, ("3301", "3333", "1601")
 
 
 def _csv(rows, columns) -> io.BytesIO:

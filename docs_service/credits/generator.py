@@ -57,7 +57,7 @@ def _weighted(rng, table, weight_at):
     return table[-1]
 
 
-def credit_rows(n: int, seed: int, units=("3301", "3302", "1601"), errors: bool = False):
+def credit_rows(n: int, seed: int, units=("3301", "3333", "1601"), errors: bool = False):
     """Yield n dicts with COLUMNS. With `errors`, inject the §8.3 error rates (RFC DV 1 %, NRP 0.2 %)."""
     rng = random.Random(seed)
     patrones = max(1, n // 3)

@@ -22,3 +22,17 @@ def drop_append_only(table):
     else:
         op.execute(f"DROP TRIGGER IF EXISTS {table}_no_change ON {table}")
         op.execute(f"DROP FUNCTION IF EXISTS {table}_append_only()")
+
+
+def is_append_only(table) -> bool:
+    """Whether create_append_only guards the table."""
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
+        found = bind.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                                     (f"{table}_no_update",)).first()
+    else:
+        found = bind.exec_driver_sql("SELECT 1 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                                     "WHERE t.tgname = %(name)s AND c.relname = %(table)s "
+                                     "AND c.relnamespace = current_schema()::regnamespace",
+                                     {"name": f"{table}_no_change", "table": table}).first()
+    return found is not None

@@ -12,7 +12,7 @@ def count_users(client, auth, token):
 
 
 def test_admin_creates_operativo_and_token_reads_within_rights(client, users, auth, app):
-    _aid, admin = users("jefa", ["admin"], "09")
+    _aid, admin = users("jefa", ["admin"], "NC")
     created = client.post("/api/v1/usuarios", headers=auth(admin), json={
         "nombre": "ana.lopez", "roles": ["operativo"], "unidad": "3301", "nombre_completo": "Ana López"})
     assert created.status_code == 201, created.get_json()
@@ -42,7 +42,7 @@ def test_admin_creates_operativo_and_token_reads_within_rights(client, users, au
     ({"roles": ["consultor"]}, "nombre"),
 ])
 def test_bad_user_input_is_422_in_spanish_and_changes_nothing(client, users, auth, app, body, field):
-    _aid, admin = users("jefa", ["admin"], "09")
+    _aid, admin = users("jefa", ["admin"], "NC")
     before = count_users(client, auth, admin)
     audit_before = len(audit_rows(app))
     response = client.post("/api/v1/usuarios", headers=auth(admin), json=body)
@@ -55,7 +55,7 @@ def test_bad_user_input_is_422_in_spanish_and_changes_nothing(client, users, aut
 
 
 def test_sql_fragments_and_quotes_in_full_name_stored_literally(client, users, auth):
-    _aid, admin = users("jefa", ["admin"], "09")
+    _aid, admin = users("jefa", ["admin"], "NC")
     name = "Robert'); DROP TABLE usuarios;-- \"Bobby\" <b>"
     response = client.post("/api/v1/usuarios", headers=auth(admin),
                            json={"nombre": "bobby", "roles": ["consultor"], "nombre_completo": name})
@@ -66,7 +66,7 @@ def test_sql_fragments_and_quotes_in_full_name_stored_literally(client, users, a
 
 
 def test_control_characters_rejected_and_logs_stay_one_line(client, users, auth, caplog):
-    _aid, admin = users("jefa", ["admin"], "09")
+    _aid, admin = users("jefa", ["admin"], "NC")
     evil = "Ana\r\n2025-01-01 INFO aprobado por admin"
     response = client.post("/api/v1/usuarios", headers=auth(admin),
                            json={"nombre": "ana", "roles": ["consultor"], "nombre_completo": evil})
@@ -78,16 +78,16 @@ def test_control_characters_rejected_and_logs_stay_one_line(client, users, auth,
 
 
 def test_duplicate_user_is_409(client, users, auth):
-    _aid, admin = users("jefa", ["admin"], "09")
-    users("ana", ["consultor"], "09")
+    _aid, admin = users("jefa", ["admin"], "NC")
+    users("ana", ["consultor"], "NC")
     response = client.post("/api/v1/usuarios", headers=auth(admin), json={"nombre": "ana", "roles": ["consultor"]})
     assert response.status_code == 409
     assert "Ya existe" in response.get_json()["message"]
 
 
 def test_patch_requires_if_match_and_detects_lost_update(client, users, auth):
-    _aid, admin = users("jefa", ["admin"], "09")
-    uid, _ = users("ana", ["consultor"], "09")
+    _aid, admin = users("jefa", ["admin"], "NC")
+    uid, _ = users("ana", ["consultor"], "NC")
     assert client.patch(f"/api/v1/usuarios/{uid}", headers=auth(admin), json={"roles": ["auditor"]}).status_code == 428
     etag = client.get(f"/api/v1/usuarios/{uid}", headers=auth(admin)).headers["ETag"]
     first = client.patch(f"/api/v1/usuarios/{uid}", headers={**auth(admin), "If-Match": etag}, json={"roles": ["auditor"]})
@@ -99,8 +99,8 @@ def test_patch_requires_if_match_and_detects_lost_update(client, users, auth):
 
 
 def test_mass_assignment_refused(client, users, auth):
-    _aid, admin = users("jefa", ["admin"], "09")
-    uid, _ = users("ana", ["consultor"], "09")
+    _aid, admin = users("jefa", ["admin"], "NC")
+    uid, _ = users("ana", ["consultor"], "NC")
     etag = client.get(f"/api/v1/usuarios/{uid}", headers=auth(admin)).headers["ETag"]
     response = client.patch(f"/api/v1/usuarios/{uid}", headers={**auth(admin), "If-Match": etag},
                             json={"password_hash": "x", "id": 1, "roles": ["admin"]})
@@ -109,9 +109,9 @@ def test_mass_assignment_refused(client, users, auth):
 
 
 def test_token_revocation_by_owner_and_by_others(client, users, auth):
-    uid, token = users("ana", ["consultor"], "09")
-    _oid, other = users("beto", ["consultor"], "09")
-    _aid, admin = users("jefa", ["admin"], "09")
+    uid, token = users("ana", ["consultor"], "NC")
+    _oid, other = users("beto", ["consultor"], "NC")
+    _aid, admin = users("jefa", ["admin"], "NC")
     token_id = client.get(f"/api/v1/usuarios/{uid}/tokens", headers=auth(admin)).get_json()[0]["id"]
     assert client.delete(f"/api/v1/tokens/{token_id}", headers=auth(other)).status_code == 404
     assert client.get("/api/v1/yo", headers=auth(token)).status_code == 200
@@ -121,8 +121,8 @@ def test_token_revocation_by_owner_and_by_others(client, users, auth):
 
 
 def test_expiring_token_in_the_past_is_422(client, users, auth):
-    _aid, admin = users("jefa", ["admin"], "09")
-    uid, _ = users("ana", ["consultor"], "09")
+    _aid, admin = users("jefa", ["admin"], "NC")
+    uid, _ = users("ana", ["consultor"], "NC")
     response = client.post(f"/api/v1/usuarios/{uid}/tokens", headers=auth(admin),
                            json={"expira": "2020-01-01T00:00:00+00:00"})
     assert response.status_code == 422

@@ -15,7 +15,7 @@ def test_users_and_tokens_create(runner, client, app):
 
 
 def test_password_from_stdin_allows_login(runner, client):
-    result = runner.invoke(args=["users", "create", "beto", "--rol", "revisor,consultor", "--unidad", "09",
+    result = runner.invoke(args=["users", "create", "beto", "--rol", "revisor,consultor", "--unidad", "NC",
                                  "--password-stdin"], input="una-contrasena-larga\n")
     assert result.exit_code == 0, result.output
     assert "consultor, revisor" in result.output
@@ -40,7 +40,7 @@ def test_errors_exit_non_zero_with_one_spanish_line(runner):
 
 
 def test_token_with_expiry(runner, client, app):
-    runner.invoke(args=["users", "create", "ana", "--rol", "consultor", "--unidad", "09"])
+    runner.invoke(args=["users", "create", "ana", "--rol", "consultor", "--unidad", "NC"])
     result = runner.invoke(args=["tokens", "create", "ana", "--expira-dias", "30"])
     assert result.exit_code == 0
     secret = result.output.strip().splitlines()[-1]

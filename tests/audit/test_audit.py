@@ -15,8 +15,8 @@ def _drop_guard(app, backend):
 
 
 def test_chain_verifies_and_names_first_tampered_row(app, runner, users, backend):
-    users("ana", ["consultor"], "09")
-    users("beto", ["consultor"], "09")
+    users("ana", ["consultor"], "NC")
+    users("beto", ["consultor"], "NC")
     ok = runner.invoke(args=["audit", "verify"])
     assert ok.exit_code == 0 and "íntegra" in ok.output
     rows = audit_rows(app)
@@ -31,8 +31,8 @@ def test_chain_verifies_and_names_first_tampered_row(app, runner, users, backend
 
 
 def test_deleted_row_breaks_the_chain(app, runner, users, backend):
-    users("ana", ["consultor"], "09")
-    users("beto", ["consultor"], "09")
+    users("ana", ["consultor"], "NC")
+    users("beto", ["consultor"], "NC")
     rows = audit_rows(app)
     _drop_guard(app, backend)
     with app.extensions["docs_engine"].begin() as conn:
@@ -42,7 +42,7 @@ def test_deleted_row_breaks_the_chain(app, runner, users, backend):
 
 
 def test_application_cannot_update_or_delete_audit_rows(app, users):
-    users("ana", ["consultor"], "09")
+    users("ana", ["consultor"], "NC")
     import pytest
     from sqlalchemy.exc import DBAPIError
     for statement in ("UPDATE auditoria SET actor = 'x'", "DELETE FROM auditoria"):
@@ -54,7 +54,7 @@ def test_application_cannot_update_or_delete_audit_rows(app, users):
 
 def test_audit_failure_rolls_back_the_change(app, client, users, auth, backend):
     """GIVEN the audit insert fails WHEN an admin creates a user THEN 503 and no user exists."""
-    _aid, admin = users("jefa", ["admin"], "09")
+    _aid, admin = users("jefa", ["admin"], "NC")
     with app.extensions["docs_engine"].begin() as conn:
         if backend == "sqlite":
             conn.execute(text("CREATE TRIGGER romper BEFORE INSERT ON auditoria BEGIN SELECT RAISE(ABORT, 'x'); END"))
@@ -69,9 +69,9 @@ def test_audit_failure_rolls_back_the_change(app, client, users, auth, backend):
 
 
 def test_audit_api_filters_and_pages(client, users, auth):
-    _aid, auditor = users("ines", ["auditor"], "09")
+    _aid, auditor = users("ines", ["auditor"], "NC")
     for i in range(3):
-        users(f"u{i}", ["consultor"], "09")
+        users(f"u{i}", ["consultor"], "NC")
     page = client.get("/api/v1/auditoria?accion=usuario_creado&por_pagina=2", headers=auth(auditor)).get_json()
     assert page["total"] == 4 and len(page["items"]) == 2
     assert page["items"][0]["id"] > page["items"][1]["id"]

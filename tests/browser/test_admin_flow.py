@@ -22,7 +22,7 @@ def _get(url, token):
 
 
 def test_admin_creates_operativo_and_token(live_server, page, users):
-    users("jefa", ["admin"], "09")
+    users("jefa", ["admin"], "NC")
     base = live_server.base_url
     sign_in(page, base, "jefa", "incorrecta-000")
     assert page.get_by_role("alert").inner_text() == "Usuario o contraseña incorrectos."

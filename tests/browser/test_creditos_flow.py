@@ -1,6 +1,6 @@
 """In the browser, at phone width (390 px): an operativo of 3301 imports a small CSV with one bad
 row and reads the report, finds a credit, moves it notificado → exigible → PAE requerido, sends it
-to 3302; an operativo of 3302 accepts the traslado and the credit leaves 3301's view."""
+to 3333; an operativo of 3333 accepts the traslado and the credit leaves 3301's view."""
 import re
 
 import pytest
@@ -25,7 +25,7 @@ def logout(page):
 def test_import_find_move_and_transfer(live_server, page, users, tmp_path, axe_source):
     base = live_server.base_url
     users("pedro", ["operativo"], "3301")
-    users("pilar", ["operativo"], "3302")
+    users("pilar", ["operativo"], "3333")
     page.set_viewport_size({"width": 390, "height": 844})
     archivo = tmp_path / "creditos.csv"
     archivo.write_bytes(csv_bytes([row(1), row(2), row(3, rfc="MALO")]))
@@ -56,7 +56,7 @@ def test_import_find_move_and_transfer(live_server, page, users, tmp_path, axe_s
 
     page.get_by_text("Trasladar a otra unidad").click()
     page.select_option("select[name=tipo]", "cambio_subdelegacion")
-    page.fill("input[name=unidad_destino]", "3302")
+    page.fill("input[name=unidad_destino]", "3333")
     page.get_by_role("button", name="Enviar traslado").click()
     assert page.get_by_test_id("fase").inner_text() == "En traslado"
     logout(page)
@@ -66,7 +66,7 @@ def test_import_find_move_and_transfer(live_server, page, users, tmp_path, axe_s
     problems += checked(page, axe_source)
     page.get_by_test_id("aceptar-268000001").click()
     assert page.get_by_test_id("fase").inner_text() == "PAE: requerido"
-    assert "3302" in page.get_by_test_id("unidad").inner_text()
+    assert "3333" in page.get_by_test_id("unidad").inner_text()
     for path in ("/pagos", "/creditos/importar"):
         page.goto(base + path)
         problems += checked(page, axe_source)

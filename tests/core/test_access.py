@@ -40,7 +40,7 @@ def test_missing_or_malformed_token_is_401(client, header):
 
 def test_revoked_and_expired_tokens_are_401(app, client, users, auth):
     from docs_service.accounts.models import ApiToken
-    uid, token = users("ana", ["consultor"], "09")
+    uid, token = users("ana", ["consultor"], "NC")
     assert client.get("/api/v1/yo", headers=auth(token)).status_code == 200
     with app.app_context(), transaction():
         row = db.session.query(ApiToken).filter_by(usuario_id=uid).one()
@@ -56,8 +56,8 @@ def test_revoked_and_expired_tokens_are_401(app, client, users, auth):
 
 
 def test_deactivated_user_token_is_401(client, users, auth):
-    admin_id, admin = users("jefa", ["admin"], "09")
-    uid, token = users("ana", ["consultor"], "09")
+    admin_id, admin = users("jefa", ["admin"], "NC")
+    uid, token = users("ana", ["consultor"], "NC")
     etag = client.get(f"/api/v1/usuarios/{uid}", headers=auth(admin)).headers["ETag"]
     assert client.patch(f"/api/v1/usuarios/{uid}", json={"activo": False},
                         headers={**auth(admin), "If-Match": etag}).status_code == 200
@@ -77,9 +77,9 @@ MATRIX = [
 @pytest.mark.parametrize("method,path,allowed", MATRIX)
 def test_role_matrix(client, users, auth, method, path, allowed):
     for i, rol in enumerate(ROLES):
-        unidad = "3301" if rol == "operativo" else "09"
+        unidad = "3301" if rol == "operativo" else "NC"
         _uid, token = users(f"u{i}.{rol}", [rol], unidad)
-        body = {"nombre": f"nuevo{i}", "roles": ["consultor"], "unidad": "09"} if method == "POST" else None
+        body = {"nombre": f"nuevo{i}", "roles": ["consultor"], "unidad": "NC"} if method == "POST" else None
         response = client.open(path, method=method, json=body, headers=auth(token))
         if rol in allowed:
             assert response.status_code in (200, 201), (rol, path, response.get_json())
@@ -111,7 +111,7 @@ def test_unknown_page_is_html_404(client):
 def test_body_over_limit_is_413(make_app, users, auth):
     app = make_app(MAX_CONTENT_LENGTH=1024)
     client = app.test_client()
-    _uid, token = users("jefa", ["admin"], "09")
+    _uid, token = users("jefa", ["admin"], "NC")
     body = {"nombre": "grande", "roles": ["consultor"], "nombre_completo": "x" * 5000}
     response = client.post("/api/v1/usuarios", json=body, headers=auth(token))
     assert response.status_code == 413
@@ -120,7 +120,7 @@ def test_body_over_limit_is_413(make_app, users, auth):
 
 
 def test_form_data_and_broken_json_on_json_endpoint(client, users, auth):
-    _uid, token = users("jefa", ["admin"], "09")
+    _uid, token = users("jefa", ["admin"], "NC")
     form = client.post("/api/v1/usuarios", data={"nombre": "x", "roles": "consultor"}, headers=auth(token))
     assert form.status_code == 415
     assert "JSON" in form.get_json()["message"]
@@ -161,7 +161,7 @@ def test_unexpected_error_is_generic_json_500(app, client):
 
 def test_api_docs_served_locally_and_not_anonymous(client, users, auth):
     assert client.get("/api/v1/openapi.json").status_code == 401
-    _uid, token = users("ana", ["consultor"], "09")
+    _uid, token = users("ana", ["consultor"], "NC")
     spec = client.get("/api/v1/openapi.json", headers=auth(token))
     assert spec.status_code == 200 and "/api/v1/usuarios" in spec.get_json()["paths"]
     page = client.get("/api/v1/docs", headers=auth(token)).get_data(as_text=True)
@@ -172,7 +172,7 @@ def test_api_docs_served_locally_and_not_anonymous(client, users, auth):
 
 
 def test_csrf_required_for_session_posts(client, users, login):
-    users("jefa", ["admin"], "09")
+    users("jefa", ["admin"], "NC")
     login("jefa")
     response = client.post("/admin/usuarios/nuevo", data={"nombre": "sin.csrf", "roles": "consultor"})
     assert response.status_code == 400
@@ -185,7 +185,7 @@ def test_csrf_required_for_session_posts(client, users, login):
 @pytest.mark.parametrize("target", ["https://evil.example", "//evil.example", "/\\evil.example",
                                     "/%5Cevil.example", "/%09/evil.example", "javascript:alert(1)"])
 def test_login_next_never_leaves_the_site(client, users, target):
-    users("ana", ["consultor"], "09")
+    users("ana", ["consultor"], "NC")
     page = client.get("/login")
     response = client.post("/login", data={"nombre": "ana", "password": "contrasena-de-prueba", "next": target,
                                            "csrf_token": csrf_from(page.get_data(as_text=True))})
@@ -196,7 +196,7 @@ def test_login_next_never_leaves_the_site(client, users, target):
 def test_session_cookie_flags_and_payload(make_app, users):
     app = make_app(COOKIE_SECURE=True)
     client = app.test_client()
-    users("ana", ["consultor"], "09")
+    users("ana", ["consultor"], "NC")
     page = client.get("/login", base_url="https://localhost")
     response = client.post("/login", base_url="https://localhost", headers={"Referer": "https://localhost/login"}, data={
         "nombre": "ana", "password": "contrasena-de-prueba", "csrf_token": csrf_from(page.get_data(as_text=True))})
@@ -210,7 +210,7 @@ def test_session_cookie_flags_and_payload(make_app, users):
 
 
 def test_failed_login_is_401_and_audited(app, client, users):
-    users("ana", ["consultor"], "09")
+    users("ana", ["consultor"], "NC")
     page = client.get("/login")
     response = client.post("/login", data={"nombre": "ana", "password": "incorrecta-123",
                                            "csrf_token": csrf_from(page.get_data(as_text=True))})

@@ -4,7 +4,7 @@ import threading
 
 
 def test_parallel_writers_and_readers(app, users, auth):
-    _aid, admin = users("jefa", ["admin"], "09", password=None)
+    _aid, admin = users("jefa", ["admin"], "NC", password=None)
     statuses, lock = [], threading.Lock()
     start = threading.Barrier(16)
 
@@ -13,7 +13,7 @@ def test_parallel_writers_and_readers(app, users, auth):
         start.wait()
         for i in range(5):
             response = client.post("/api/v1/usuarios", headers=auth(admin),
-                                   json={"nombre": f"w{n}.{i}", "roles": ["consultor"], "unidad": "09"})
+                                   json={"nombre": f"w{n}.{i}", "roles": ["consultor"], "unidad": "NC"})
             with lock:
                 statuses.append(response.status_code)
 

@@ -40,20 +40,6 @@ def test_init_twice_changes_nothing(runner, app):
     assert after == counts
 
 
-def test_catalog_has_35_ooad_and_133_subdelegaciones(client, users, auth):
-    _uid, token = users("ana.lopez", ["consultor"], "09")
-    ooad = client.get("/api/v1/unidades?tipo=ooad&por_pagina=100", headers=auth(token)).get_json()
-    subs = client.get("/api/v1/unidades?tipo=subdelegacion&por_pagina=100", headers=auth(token)).get_json()
-    assert ooad["total"] == 35
-    assert subs["total"] == 133
-    yucatan = client.get("/api/v1/unidades?ooad=33", headers=auth(token)).get_json()["items"]
-    assert {u["clave"] for u in yucatan} >= {"33", "3301"}
-    merida = client.get("/api/v1/unidades/3301", headers=auth(token)).get_json()
-    assert merida["oficial"] is True and "Mérida Norte" in merida["nombre"]
-    unofficial = [u for u in subs["items"] if not u["oficial"]]
-    assert unofficial and all("No oficial" in u["nota"] for u in unofficial)
-
-
 def test_sqlite_pragmas(app, backend):
     if backend != "sqlite":
         return

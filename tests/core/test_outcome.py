@@ -20,13 +20,13 @@ def _probe_routes(app):
     @policy(AUTHENTICATED)
     @writes
     def page_refusal():
-        accounts.create_user(g.user, nombre="fantasma", roles=["consultor"], unidad="09")
+        accounts.create_user(g.user, nombre="fantasma", roles=["consultor"], unidad="NC")
         return refuse(InvalidUpload("Archivo rechazado en la prueba."), "/")
 
     @bp.route("/api/v1/prueba/rechazo", methods=["POST"])
     @policy(AUTHENTICATED)
     def api_refusal():
-        accounts.create_user(g.user, nombre="fantasma", roles=["consultor"], unidad="09")
+        accounts.create_user(g.user, nombre="fantasma", roles=["consultor"], unidad="NC")
         raise NotAllowed()
 
     app.register_blueprint(bp)
@@ -43,7 +43,7 @@ def test_page_refusal_redirects_rolls_back_and_is_audited(app, client, users, lo
     """GIVEN a page that flushed a change and then refused WHEN it answers 303 THEN nothing it flushed
     is kept, the refusal is in the audit trail, and the flushed change's own audit row is not."""
     _probe_routes(app)
-    users("ana", ["admin"], "09")
+    users("ana", ["admin"], "NC")
     login("ana")
     response = client.get("/prueba/rechazo")
     assert response.status_code == 303
@@ -55,7 +55,7 @@ def test_page_refusal_redirects_rolls_back_and_is_audited(app, client, users, lo
 
 def test_api_refusal_rolls_back_and_is_audited(app, client, users, auth):
     _probe_routes(app)
-    _uid, token = users("ana", ["admin"], "09")
+    _uid, token = users("ana", ["admin"], "NC")
     response = client.post("/api/v1/prueba/rechazo", headers=auth(token))
     assert response.status_code == 403
     assert response.get_json()["error"] == "sin_permiso"
@@ -66,7 +66,7 @@ def test_api_refusal_rolls_back_and_is_audited(app, client, users, auth):
 def test_refused_upload_on_the_page_is_audited(app, client, users, auth, login):
     """GIVEN a normativo on the document page WHEN the upload is refused (not a DOCX/PDF/Markdown)
     THEN the page redirects with the Spanish reason, no version exists, and the refusal is audited."""
-    _uid, token = users("nora", ["normativo"], "09")
+    _uid, token = users("nora", ["normativo"], "NC")
     created = client.post("/api/v1/documentos", headers=auth(token), json={
         "clave": "9312-003-099", "titulo": "Manual de prueba", "tipo": "instructivo", "area": "Cobranza"})
     assert created.status_code == 201, created.get_json()

@@ -12,8 +12,8 @@ from .helpers import csv_bytes, load, row
 
 @pytest.fixture
 def people(users):
-    """Operativos with a password (pages need a session): pedro of 3301, pilar of 3302."""
-    return {"pedro": users("pedro", ["operativo"], "3301")[1], "pilar": users("pilar", ["operativo"], "3302")[1]}
+    """Operativos with a password (pages need a session): pedro of 3301, pilar of 3333."""
+    return {"pedro": users("pedro", ["operativo"], "3301")[1], "pilar": users("pilar", ["operativo"], "3333")[1]}
 
 
 def test_search_credit_page_and_transition_form(client, people, login):

@@ -32,7 +32,7 @@ def test_traslado_accepted_moves_the_credit(client, staff):
                        json={"tipo": "cambio_subdelegacion", "unidad_destino": "3301"})
     assert same.status_code == 409 and same.get_json()["error"] == "traslado_misma_unidad"
     sent = client.post(f"/api/v1/creditos/{numero}/traslados", headers=h(staff["oscar"]),
-                       json={"tipo": "cambio_subdelegacion", "unidad_destino": "3302", "motivo": "Cambio de domicilio"})
+                       json={"tipo": "cambio_subdelegacion", "unidad_destino": "3333", "motivo": "Cambio de domicilio"})
     assert sent.status_code == 201, sent.get_json()
     transfer = sent.get_json()
     assert get(client, staff["oscar"], numero).get_json()["fase"] == "EN_TRASLADO"
@@ -46,7 +46,7 @@ def test_traslado_accepted_moves_the_credit(client, staff):
     again = client.post(f"/api/v1/traslados/{transfer['id']}/aceptacion", headers=h(staff["olga"]), json={})
     assert again.status_code == 409 and again.get_json()["error"] == "traslado_ya_resuelto"
     credit = get(client, staff["olga"], numero).get_json()
-    assert (credit["fase"], credit["subdelegacion"]["clave"]) == ("NOTIFICADO", "3302")
+    assert (credit["fase"], credit["subdelegacion"]["clave"]) == ("NOTIFICADO", "3333")
     assert get(client, staff["oscar"], numero).status_code == 404
     assert act(client, staff["olga"], numero, "declarar_exigible").status_code == 200
 

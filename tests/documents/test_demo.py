@@ -10,7 +10,7 @@ def test_demo_loads_documents_versions_and_pending_acuses(runner, client, users,
     assert "Documentos de demostración cargados: 7 de 7." in first.output
     again = runner.invoke(args=["demo"])
     assert again.exit_code == 0 and "cargados: 0 de 7" in again.output and "creados: 0" in again.output
-    _uid, token = users("ines", ["auditor"], "09", password=None)
+    _uid, token = users("ines", ["auditor"], "NC", password=None)
     catalog = client.get("/api/v1/documentos?por_pagina=100", headers=auth(token)).get_json()
     assert catalog["total"] >= 6
     by_clave = {d["clave"]: d for d in catalog["items"]}

@@ -226,7 +226,7 @@ def test_operations_in_one_transaction_see_their_own_versions(app):
     from tests.documents.helpers import MANUAL_V1, MANUAL_V2
     from docs_service.accounts import operations as accounts
     with app.app_context(), transaction():
-        people = {rol: accounts.create_user(None, nombre=f"p.{rol}", roles=[rol], unidad="09")
+        people = {rol: accounts.create_user(None, nombre=f"p.{rol}", roles=[rol], unidad="NC")
                   for rol in ("normativo", "revisor", "titular")}
         actor = {rol: load_principal(user_id=u.id)[0] for rol, u in people.items()}
         document = ops.create_document(actor["normativo"], clave="9312-003-012", titulo="M", tipo="instructivo", area="A")

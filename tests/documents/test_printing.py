@@ -75,7 +75,7 @@ def test_pdf_of_a_draft_is_hidden_from_who_cannot_see_it(client, staff, auth):
 def test_version_page_links_to_its_pdf(client, staff, users, login):
     doc = create_document(client, staff["normativo"])
     upload(client, staff["normativo"], doc, MANUAL_V1)
-    users("rosa", ["revisor"], "09")
+    users("rosa", ["revisor"], "NC")
     login("rosa")
     page = client.get(f"/documentos/{doc}/versiones/1").get_data(as_text=True)
     assert f"/documentos/{doc}/versiones/1/pdf" in page

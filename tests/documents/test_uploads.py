@@ -103,7 +103,7 @@ def test_hostile_upload_is_refused_and_nothing_is_stored(app, client, staff, aut
 def test_oversize_upload_is_413_with_limit(make_app, users):
     app = make_app(MAX_CONTENT_LENGTH=64 * 1024)
     client = app.test_client()
-    _uid, token = users("nora", ["normativo"], "09", password=None)
+    _uid, token = users("nora", ["normativo"], "NC", password=None)
     doc = create_document(client, token)
     response = upload(client, token, doc, b"1. Objetivo\n" + b"a" * 200_000, filename="grande.md")
     assert response.status_code == 413
@@ -115,7 +115,7 @@ def test_oversize_upload_is_413_with_limit(make_app, users):
 def test_too_many_form_parts_is_413(make_app, users):
     app = make_app(MAX_FORM_PARTS=50)
     client = app.test_client()
-    _uid, token = users("nora", ["normativo"], "09", password=None)
+    _uid, token = users("nora", ["normativo"], "NC", password=None)
     doc = create_document(client, token)
     fields = {f"campo{i}": "x" for i in range(200)}
     fields.update({"resumen": "x", "archivo": (io.BytesIO(b"1. Objetivo"), "m.md")})
@@ -137,7 +137,7 @@ def test_markdown_with_script_is_stored_as_is_and_shown_escaped(client, staff, a
     assert upload(client, staff["normativo"], doc, evil).status_code == 201
     original = client.get(f"/api/v1/documentos/{doc}/versiones/1/archivo", headers=auth(staff["revisor"]))
     assert original.data == evil.encode() and original.headers["Content-Disposition"].startswith("attachment")
-    users("ruth", ["revisor"], "09")
+    users("ruth", ["revisor"], "NC")
     login("ruth")
     page = client.get(f"/documentos/{doc}/versiones/1")
     html = page.get_data(as_text=True)

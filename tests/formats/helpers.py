@@ -5,9 +5,9 @@ from pathlib import Path
 
 from docs_service.config import PROJECT_ROOT
 
-WORKFLOW = (("normativo.demo", "normativo", "09"), ("revisor.demo", "revisor", "09"), ("titular.demo", "titular", "09"),
-            ("validador.demo", "validador", "09"), ("operativo.3301", "operativo", "3301"),
-            ("operativo.1601", "operativo", "1601"), ("auditor.demo", "auditor", "09"))
+WORKFLOW = (("normativo.demo", "normativo", "NC"), ("revisor.demo", "revisor", "NC"), ("titular.demo", "titular", "NC"),
+            ("validador.demo", "validador", "NC"), ("operativo.3301", "operativo", "3301"),
+            ("operativo.1601", "operativo", "1601"), ("auditor.demo", "auditor", "NC"))
 ACLARACION = PROJECT_ROOT / "formatos" / "aclaracion-administrativa"
 
 VALID = {

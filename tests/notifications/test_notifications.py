@@ -39,10 +39,10 @@ def test_each_step_tells_who_must_act_and_the_author(client, staff, auth, users)
     latest = mine(client, auth, staff["normativo"])["items"][0]
     assert latest["tipo"] == "aprobada" and "puede publicarla" in latest["titulo"]
 
-    _, other_normativo = users("neto", ["normativo"], "09", password=None)
+    _, other_normativo = users("neto", ["normativo"], "NC", password=None)
     assert act(client, other_normativo, doc, 1, "publicar", destinatarios={"ooad": ["33"]}).status_code == 200
     assert mine(client, auth, staff["normativo"])["items"][0]["tipo"] == "publicada"
-    for unit_operativo in ("oscar", "olga"):  # 3301 and 3302 are Subdelegaciones of OOAD 33
+    for unit_operativo in ("oscar", "olga"):  # 3301 and 3333 are Subdelegaciones of OOAD 33
         items = mine(client, auth, staff[unit_operativo])["items"]
         assert [n["tipo"] for n in items] == ["acuse_pendiente"]
         assert "Acuse pendiente: 9312-003-012 versión 1" in items[0]["titulo"]
@@ -102,7 +102,7 @@ def test_overdue_acuses_are_notified_once_by_the_command(app, client, runner, st
 
 
 def test_bell_counts_unread_and_opening_marks_read(client, staff, users, login):
-    users("rosa", ["revisor"], "09")
+    users("rosa", ["revisor"], "NC")
     doc = create_document(client, staff["normativo"])
     upload(client, staff["normativo"], doc)
     act(client, staff["normativo"], doc, 1, "enviar_revision")
@@ -121,7 +121,7 @@ def test_bell_counts_unread_and_opening_marks_read(client, staff, users, login):
 
 def test_email_preference_page_keeps_input_on_error(app, client, users, login):
     from docs_service.notifications.models import Preference
-    uid, _ = users("rosa", ["revisor"], "09")
+    uid, _ = users("rosa", ["revisor"], "NC")
     login("rosa")
     page = client.get("/notificaciones/preferencias").get_data(as_text=True)
     assert "no tiene configurado el envío de correo" in page
@@ -143,11 +143,11 @@ def test_reminder_from_the_coverage_page_notifies_pending_units(app, client, sta
     doc = create_document(client, staff["normativo"])
     upload(client, staff["normativo"], doc)
     approve(client, staff, doc, 1)
-    act(client, staff["normativo"], doc, 1, "publicar", destinatarios={"unidades": ["3301", "3302"]})
-    client.post(f"/api/v1/documentos/{doc}/versiones/1/acuses", headers=auth(staff["olga"]))  # 3302 acknowledges
+    act(client, staff["normativo"], doc, 1, "publicar", destinatarios={"unidades": ["3301", "3333"]})
+    client.post(f"/api/v1/documentos/{doc}/versiones/1/acuses", headers=auth(staff["olga"]))  # 3333 acknowledges
     with app.app_context():
         version_id = db.session.scalar(select(Version.id))
-    users("nina", ["normativo"], "09")
+    users("nina", ["normativo"], "NC")
     login("nina")
     page = client.get(f"/difusion/{version_id}").get_data(as_text=True)
     response = client.post(f"/difusion/{version_id}/recordatorio", data={"csrf_token": csrf_from(page)})

@@ -6,7 +6,7 @@ from tests.web.visible import codes_in, visible_text
 
 
 def test_inbox_and_version_page_show_labels_and_local_times(client, users, login):
-    _nora, nora = users("nora", ["normativo"], "09")
+    _nora, nora = users("nora", ["normativo"], "NC")
     users("rita", ["revisor"], "3301")
     doc = create_document(client, nora)
     upload(client, nora, doc)

@@ -14,7 +14,7 @@ def test_home_shows_each_role_what_it_can_do(client, users, login):
     page = client.get("/").get_data(as_text=True)
     assert "Acuses pendientes de mi unidad" in page and "Administrar usuarios" not in page
     client.post("/logout", data={"csrf_token": csrf_from(page)})
-    users("jefa", ["admin"], "09")
+    users("jefa", ["admin"], "NC")
     login("jefa")
     page = client.get("/").get_data(as_text=True)
     assert "Administrar usuarios" in page and "Acuses pendientes de mi unidad" not in page
@@ -27,7 +27,7 @@ def test_non_admin_cannot_open_user_admin(client, users, login):
 
 
 def test_admin_creates_user_and_token_through_forms(client, users, login, auth):
-    users("jefa", ["admin"], "09")
+    users("jefa", ["admin"], "NC")
     login("jefa")
     form = client.get("/admin/usuarios/nuevo").get_data(as_text=True)
     created = client.post("/admin/usuarios/nuevo", data={
@@ -50,7 +50,7 @@ def test_admin_creates_user_and_token_through_forms(client, users, login, auth):
 
 
 def test_invalid_form_shows_spanish_error_and_creates_nothing(client, users, login):
-    users("jefa", ["admin"], "09")
+    users("jefa", ["admin"], "NC")
     login("jefa")
     form = client.get("/admin/usuarios/nuevo").get_data(as_text=True)
     response = client.post("/admin/usuarios/nuevo", data={
@@ -62,7 +62,7 @@ def test_invalid_form_shows_spanish_error_and_creates_nothing(client, users, log
 
 
 def test_logout_ends_the_session(client, users, login):
-    users("ana", ["consultor"], "09")
+    users("ana", ["consultor"], "NC")
     login("ana")
     page = client.get("/").get_data(as_text=True)
     assert client.post("/logout", data={"csrf_token": csrf_from(page)}).status_code == 302
@@ -73,7 +73,7 @@ def test_catalog_pages_keep_filters(app, client, users, login):
     from docs_service.core.db import transaction
     from docs_service.core.access import load_principal
     from docs_service.documents import operations as ops
-    uid, _ = users("nora", ["normativo"], "09")
+    uid, _ = users("nora", ["normativo"], "NC")
     with app.app_context(), transaction():
         actor = load_principal(user_id=uid)[0]
         for i in range(55):

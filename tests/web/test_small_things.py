@@ -10,7 +10,7 @@ from tests.documents.helpers import create_document
 
 
 def test_token_is_created_once_with_its_expiry(app, client, users, login):
-    users("jefa", ["admin"], "09")
+    users("jefa", ["admin"], "NC")
     ana, _ = users("ana", ["operativo"], "3301")
     login("jefa")
     url = f"/admin/usuarios/{ana}"
@@ -33,7 +33,7 @@ def test_token_is_created_once_with_its_expiry(app, client, users, login):
 
 
 def test_deactivation_stands_apart_and_password_rules_are_shown(client, users, login):
-    users("jefa", ["admin"], "09")
+    users("jefa", ["admin"], "NC")
     ana, _ = users("ana", ["operativo"], "3301")
     login("jefa")
     page = client.get(f"/admin/usuarios/{ana}").get_data(as_text=True)
@@ -56,7 +56,7 @@ def test_not_found_keeps_the_menu_and_there_is_a_favicon(client, users, login):
 
 
 def test_a_page_past_the_end_shows_the_last_page(client, users, login):
-    _id, token = users("nora", ["normativo"], "09")
+    _id, token = users("nora", ["normativo"], "NC")
     for n in range(3):
         create_document(client, token, clave=f"9312-003-{n:03d}")
     login("nora")
@@ -64,7 +64,7 @@ def test_a_page_past_the_end_shows_the_last_page(client, users, login):
         page = client.get(f"/documentos?pagina={pagina}")
         assert page.status_code == 200
         assert "9312-003-002" in page.get_data(as_text=True), pagina
-    users("jefa", ["admin"], "09")
+    users("jefa", ["admin"], "NC")
     login("jefa")
     listing = client.get("/admin/usuarios?pagina=7").get_data(as_text=True)
     assert ">nora<" in listing and ">jefa<" in listing

@@ -38,7 +38,7 @@ def cases(doc):
 def test_role_matrix_on_normateca_endpoints(client, users, auth, published):
     for method, path, body, allowed in cases(published):
         for i, rol in enumerate(ROLES):
-            unidad = "3301" if rol == "operativo" else "09"
+            unidad = "3301" if rol == "operativo" else "NC"
             _uid, token = users(f"m{i}.{rol}.{len(path)}.{method.lower()}", [rol], unidad, password=None)
             if body and "clave" in body:
                 body = {**body, "clave": f"9312-{i:03d}-{len(path) % 1000:03d}"}
@@ -52,7 +52,7 @@ def test_role_matrix_on_normateca_endpoints(client, users, auth, published):
 
 def test_transitions_need_a_workflow_role(client, users, auth, published):
     for rol in ("operativo", "consultor", "auditor", "admin"):
-        _uid, token = users(f"x.{rol}", [rol], "3301" if rol == "operativo" else "09", password=None)
+        _uid, token = users(f"x.{rol}", [rol], "3301" if rol == "operativo" else "NC", password=None)
         response = client.post(f"/api/v1/documentos/{published}/versiones/1/transiciones",
                                json={"accion": "abrogar", "comentario": "x"}, headers={**auth(token), "If-Match": "*"})
         assert response.status_code == 403, rol
@@ -61,7 +61,7 @@ def test_transitions_need_a_workflow_role(client, users, auth, published):
 def test_huge_text_field_in_upload_is_413(make_app, users):
     app = make_app()
     client = app.test_client()
-    _uid, token = users("nora", ["normativo"], "09", password=None)
+    _uid, token = users("nora", ["normativo"], "NC", password=None)
     doc = create_document(client, token)
     response = client.post(f"/api/v1/documentos/{doc}/versiones", headers={"Authorization": f"Bearer {token}"},
                            content_type="multipart/form-data",

@@ -17,15 +17,15 @@ def test_ooad_recipients_get_pending_acuses_and_acknowledge_once(app, client, st
     doc = published(client, staff, {"ooad": ["33"]})
     url = f"/api/v1/documentos/{doc}/versiones/1/acuses"
     coverage = client.get(url, headers=auth(staff["normativo"])).get_json()
-    assert [i["unidad"] for i in coverage["items"]] == ["3301", "3302", "3303"]
-    assert coverage["cobertura"]["pendientes"] == 3 and coverage["cobertura"]["recibidos"] == 0
+    assert [i["unidad"] for i in coverage["items"]] == ["3301", "3333"]
+    assert coverage["cobertura"]["pendientes"] == 2 and coverage["cobertura"]["recibidos"] == 0
     first = client.post(url, headers=auth(staff["oscar"]))
     assert first.status_code == 201 and first.get_json()["estado"] == "recibido"
     second = client.post(url, headers=auth(staff["oscar"]))
     assert second.status_code == 200 and second.get_json()["fecha"] == first.get_json()["fecha"]
     after = client.get(url, headers=auth(staff["auditor"])).get_json()["cobertura"]
-    assert after == {"total": 3, "recibidos": 1, "pendientes": 2, "vencidos": 0, "porcentaje": 33.3,
-                     "unidades_pendientes": ["3302", "3303"]}
+    assert after == {"total": 2, "recibidos": 1, "pendientes": 1, "vencidos": 0, "porcentaje": 50.0,
+                     "unidades_pendientes": ["3333"]}
     from tests.conftest import audit_rows
     assert len(audit_rows(app, accion="acuse_registrado")) == 1
 
@@ -46,7 +46,7 @@ def test_explicit_unit_list_and_all_units(client, staff, auth):
 
 
 def test_all_units_means_every_ooad_and_subdelegacion(client, staff, auth, users):
-    _uid, token = users("nico", ["normativo"], "09", password=None)
+    _uid, token = users("nico", ["normativo"], "NC", password=None)
     doc = create_document(client, token, clave="9300-005-001", tipo="lineamiento")
     upload(client, token, doc)
     approve(client, {**staff, "normativo": token}, doc, 1)
@@ -63,7 +63,7 @@ def test_overdue_after_business_days(app, client, staff, auth):
         for acuse in db.session.query(Acuse).all():
             acuse.fecha_limite = acuse.fecha_envio - timedelta(days=1)
     coverage = client.get(f"/api/v1/documentos/{doc}/versiones/1/acuses", headers=auth(staff["normativo"])).get_json()
-    assert coverage["cobertura"]["vencidos"] == 3 and all(i["vencido"] for i in coverage["items"])
+    assert coverage["cobertura"]["vencidos"] == 2 and all(i["vencido"] for i in coverage["items"])
 
 
 def test_business_days_skip_weekends_and_mexican_holidays():

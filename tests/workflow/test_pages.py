@@ -14,7 +14,7 @@ from tests.web.visible import visible_text
 
 def _people(users):
     tokens = {}
-    for nombre, rol, unidad in (("nora", "normativo", "09"), ("rita", "revisor", "09"), ("tito", "titular", "09"),
+    for nombre, rol, unidad in (("nora", "normativo", "NC"), ("rita", "revisor", "NC"), ("tito", "titular", "NC"),
                                 ("oscar", "operativo", "3301")):
         tokens[rol] = users(nombre, [rol], unidad, password=PASSWORD)[1]
     return tokens
@@ -130,20 +130,19 @@ def test_coverage_names_units_filters_exports_and_reminds(app, client, users, lo
     page = visible_text(client.get(f"/difusion/{version_id}").get_data(as_text=True))
     assert "3301 Mérida Norte" in page and "1601 Toluca" in page and "Recibido" in page
     only = visible_text(client.get(f"/difusion/{version_id}?ooad=33&estado=pendiente").get_data(as_text=True))
-    assert "3302 Mérida Sur" in only and "3301 Mérida Norte" not in only and "1601 Toluca" not in only
+    assert "3333 Mérida Sur" in only and "3301 Mérida Norte" not in only and "1601 Toluca" not in only
     exported = client.get(f"/difusion/{version_id}/acuses.csv?ooad=33")
     assert exported.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0][:4] == ["clave_unidad", "unidad", "ooad", "estado"]
     assert [r[:4] for r in rows[1:]] == [["3301", "Mérida Norte", "33", "Recibido"],
-                                         ["3302", "Mérida Sur", "33", "Pendiente"],
-                                         ["3303", "Valladolid", "33", "Pendiente"]]
+                                         ["3333", "Mérida Sur", "33", "Pendiente"]]
     detail = client.get(f"/difusion/{version_id}").get_data(as_text=True)
     sent = client.post(f"/difusion/{version_id}/recordatorio", data={"csrf_token": csrf_from(detail)})
     assert sent.status_code == 303
     assert "Recordatorio enviado a" in client.get(sent.headers["Location"]).get_data(as_text=True)
     reminded = audit_rows(app, accion="recordatorio_acuse")
-    assert len(reminded) == 1 and "3301" not in str(reminded[0].detalle) and "3302" in str(reminded[0].detalle)
+    assert len(reminded) == 1 and "3301" not in str(reminded[0].detalle) and "3333" in str(reminded[0].detalle)
 
 
 def test_reminder_is_for_normativos_and_needs_pending_units(client, users, login, auth):

@@ -40,7 +40,7 @@ def test_wrong_role_is_403(client, staff, draft, rol, accion):
 
 
 def test_author_may_not_review_or_approve_even_holding_the_role(client, users, staff):
-    _uid, both = users("doble", ["normativo", "revisor", "titular"], "09", password=None)
+    _uid, both = users("doble", ["normativo", "revisor", "titular"], "NC", password=None)
     doc = create_document(client, both)
     upload(client, both, doc)
     assert act(client, both, doc, 1, "enviar_revision").status_code == 200
@@ -82,7 +82,7 @@ def test_second_version_waits_for_the_first(client, staff, draft):
 
 
 def test_two_approvers_at_once_one_wins(app, client, staff, users, draft):
-    _uid, second_titular = users("tere", ["titular"], "09", password=None)
+    _uid, second_titular = users("tere", ["titular"], "NC", password=None)
     act(client, staff["normativo"], draft, 1, "enviar_revision")
     act(client, staff["revisor"], draft, 1, "aprobar_revision")
     etag = client.get(f"/api/v1/documentos/{draft}/versiones/1",
@@ -109,7 +109,7 @@ def test_version_page_and_inbox_offer_the_author_no_review(client, users, staff,
     """GIVEN a version sent to review by a person who also holds the reviewer role WHEN that person
     opens the version page and the inbox THEN neither offers review or return (one predicate,
     `can_apply`, for operation, inbox and page); another reviewer is offered both."""
-    _uid, both = users("doble", ["normativo", "revisor"], "09")
+    _uid, both = users("doble", ["normativo", "revisor"], "NC")
     doc = create_document(client, both)
     upload(client, both, doc)
     assert act(client, both, doc, 1, "enviar_revision").status_code == 200
@@ -118,7 +118,7 @@ def test_version_page_and_inbox_offer_the_author_no_review(client, users, staff,
     assert 'data-accion="aprobar_revision"' not in page and 'data-accion="devolver"' not in page
     assert f"/documentos/{doc}/versiones/1" not in client.get("/bandeja").get_data(as_text=True)
     client.post("/logout", data={"csrf_token": __import__("tests.conftest", fromlist=["csrf_from"]).csrf_from(page)})
-    users("rosa", ["revisor"], "09")
+    users("rosa", ["revisor"], "NC")
     login("rosa")
     page = client.get(f"/documentos/{doc}/versiones/1").get_data(as_text=True)
     assert 'data-accion="aprobar_revision"' in page and 'data-accion="devolver"' in page
