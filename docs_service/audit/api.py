@@ -4,11 +4,10 @@ import json
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
 
 from ..core.access import policy, roles
 from ..core.api_helpers import PageQuery, list_schema, paginate
-from .models import AuditEntry
+from .queries import trail_stmt
 
 blp = Blueprint("auditoria", __name__, url_prefix="/api/v1", description="Bitácora de auditoría.")
 
@@ -45,14 +44,6 @@ class AuditList(MethodView):
     @blp.response(200, list_schema(AuditOut, "AuditList"))
     def get(self, args):
         """Bitácora de auditoría, la más reciente primero"""
-        from datetime import datetime, time, timedelta
-        stmt = select(AuditEntry).order_by(AuditEntry.id.desc())
-        for key in ("accion", "actor", "objeto_tipo", "objeto_id", "resultado"):
-            if args.get(key):
-                stmt = stmt.where(getattr(AuditEntry, key) == args[key])
-        if args.get("desde"):
-            stmt = stmt.where(AuditEntry.fecha >= datetime.combine(args["desde"], time.min))
-        if args.get("hasta"):
-            stmt = stmt.where(AuditEntry.fecha < datetime.combine(args["hasta"] + timedelta(days=1), time.min))
+        stmt = trail_stmt(args)
         total, items = paginate(stmt, args["pagina"], args["por_pagina"])
         return {"total": total, "items": items}

@@ -11,6 +11,7 @@ from ..core.storage import storage
 from ..workflow.states import IN_PROGRESS
 from .extract import extract_sections
 from .models import RELACIONES, TIPOS, Document, Relation, Section, Version
+from .signals import relation_added
 from .uploads import check_upload
 
 EDITABLE = {"titulo": 300, "area": 200, "fundamento": 5000, "palabras_clave": 500}  # field: max length
@@ -68,6 +69,8 @@ def add_relation(actor, document: Document, *, tipo: str, clave: str, numerales:
                         numerales=_clean(numerales, "numerales", 500))
     db.session.add(relation)
     db.session.flush()
+    relation_added.send(relation, actor=actor, origen=document.clave, destino=target.clave, tipo=tipo,
+                        numerales=relation.numerales)
     return relation
 
 

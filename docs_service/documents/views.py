@@ -8,7 +8,7 @@ from ..core.access import AUTHENTICATED, policy, roles
 from ..core.api_helpers import last_page
 from ..core.areas import HomeEntry, hooks
 from ..core.db import writes
-from ..core.errors import DomainError, InvalidInput, refused_as
+from ..core.errors import DomainError, InvalidInput, StaleVersion, refused_as
 from ..core.fechas import hoy
 from ..core.pages import refuse, reject
 from ..workflow.states import STATES
@@ -135,8 +135,49 @@ def diff(document_id):
     doc = visible_document(document_id)
     if not de or not a:
         raise InvalidInput("Indique las versiones a comparar (de, a).")
+    if de == a:
+        return refuse(InvalidInput("Elija dos versiones distintas para comparar."),
+                      url_for(".document", document_id=doc.id))
     old, new = visible_version(doc.id, de), visible_version(doc.id, a)
-    return render_template("documents/diff.html", doc=doc, diff=diff_versions(old, new), old=old, new=new)
+    versions = [v for v in doc.versions if queries.can_view_version(g.user, v)]
+    return render_template("documents/diff.html", doc=doc, diff=diff_versions(old, new), old=old, new=new,
+                           versions=versions)
+
+
+@bp.route("/documentos/<int:document_id>/editar", methods=["GET", "POST"])
+@policy(roles("normativo"))
+def edit_document(document_id):
+    """Metadata (título, área, fundamento, palabras clave) with a lost-update check, and relations."""
+    doc = ops.get_document(document_id)
+    form = request.form
+    if request.method == "POST":
+        changes = {k: form.get(k, "") for k in ops.EDITABLE if form.get(k, "") != getattr(doc, k)}
+        try:
+            if form.get("lock") != str(doc.lock):
+                raise StaleVersion("Otra persona modificó el documento mientras lo editaba; revise los datos actuales.")
+            if changes:
+                ops.update_metadata(g.user, doc, **changes)
+        except DomainError as err:
+            status = reject(err)
+            return render_template("documents/edit.html", doc=doc, form=form, relaciones=RELACIONES), status
+        flash("Metadatos guardados." if changes else "No hubo cambios que guardar.", "info")
+        return redirect(url_for(".document", document_id=doc.id), 303)
+    return render_template("documents/edit.html", doc=doc, form={k: getattr(doc, k) for k in ops.EDITABLE},
+                           relaciones=RELACIONES)
+
+
+@bp.route("/documentos/<int:document_id>/relaciones", methods=["POST"])
+@policy(roles("normativo"))
+def add_relation(document_id):
+    doc = ops.get_document(document_id)
+    form = request.form
+    try:
+        relation = ops.add_relation(g.user, doc, tipo=form.get("tipo", ""), clave=form.get("clave", "")[:32],
+                                    numerales=form.get("numerales", "")[:500])
+    except DomainError as err:
+        return refuse(err, url_for(".edit_document", document_id=doc.id))
+    flash(f"Relación registrada: {RELACIONES[relation.tipo].lower()} {relation.destino.clave}.", "info")
+    return redirect(url_for(".edit_document", document_id=doc.id), 303)
 
 
 def home_entries(user):

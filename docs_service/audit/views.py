@@ -1,0 +1,93 @@
+"""The audit trail as a page for auditor and admin: filters, pagination, a streamed CSV export."""
+import csv
+import io
+import json
+from datetime import date
+
+from flask import Blueprint, Response, flash, render_template, request, stream_with_context
+
+from ..core.access import policy, roles
+from ..core.api_helpers import paginate
+from ..core.fechas import iso_local
+from . import labels, queries
+
+bp = Blueprint("audit_pages", __name__, template_folder="templates")
+AUDITORS = roles("auditor", "admin")
+PER_PAGE = 50
+LIMITS = {"accion": 64, "actor": 64, "objeto_tipo": 40, "objeto_id": 80, "resultado": 16}
+
+
+def _filters(args) -> tuple[dict, list[str]]:
+    """The filters of the query string (bounded), and the Spanish complaints about bad dates."""
+    filters, problems = {}, []
+    for key, limit in LIMITS.items():
+        value = (args.get(key) or "").strip()[:limit]
+        if value:
+            filters[key] = value
+    for key, label in (("desde", "Desde"), ("hasta", "Hasta")):
+        raw = (args.get(key) or "").strip()
+        if raw:
+            try:
+                filters[key] = date.fromisoformat(raw[:10])
+            except ValueError:
+                problems.append(f"La fecha «{label}» no es válida (AAAA-MM-DD); se omitió.")
+    if filters.get("desde") and filters.get("hasta") and filters["hasta"] < filters["desde"]:
+        problems.append("«Hasta» es anterior a «Desde»: no hay movimientos en ese intervalo.")
+    return filters, problems
+
+
+@bp.route("/auditoria")
+@policy(AUDITORS)
+def trail():
+    filters, problems = _filters(request.args)
+    for problem in problems:
+        flash(problem, "error")
+    stmt = queries.local_trail_stmt(filters)
+    total, _ = paginate(stmt, 1, 1)
+    last = max((total + PER_PAGE - 1) // PER_PAGE, 1)
+    pagina = min(max(request.args.get("pagina", 1, type=int) or 1, 1), last)
+    total, rows = paginate(stmt, pagina, PER_PAGE)
+    query = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in filters.items()}
+    return render_template("audit/trail.html", rows=rows, total=total, pagina=pagina, ultima=last, filtros=query,
+                           acciones=queries.known_actions(), resultados=labels.RESULTADOS, detalle=_detail)
+
+
+def _detail(entry) -> str:
+    try:
+        data = json.loads(entry.detalle or "{}")
+    except ValueError:
+        return entry.detalle or ""
+    return "; ".join(f"{k}: {v}" for k, v in data.items()) if isinstance(data, dict) else str(data)
+
+
+def _cell(text) -> str:
+    """Neutralise spreadsheet formulas in free text."""
+    text = "" if text is None else str(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@bp.route("/auditoria.csv")
+@policy(AUDITORS)
+def trail_csv():
+    filters, _problems = _filters(request.args)
+    stmt = queries.local_trail_stmt(filters)
+
+    def generate():
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["id", "fecha", "actor", "roles", "accion", "accion_etiqueta", "objeto_tipo", "objeto_id",
+                         "resultado", "detalle", "request_id", "ip", "hash"])
+        yield "\ufeff" + out.getvalue()
+        for entry in queries.iter_rows(stmt):
+            out.seek(0)
+            out.truncate()
+            writer.writerow([entry.id, iso_local(entry.fecha), _cell(entry.actor), entry.roles, entry.accion,
+                             labels.accion(entry.accion), entry.objeto_tipo or "", _cell(entry.objeto_id or ""),
+                             entry.resultado, _cell(entry.detalle), entry.request_id or "", entry.ip or "", entry.hash])
+            yield out.getvalue()
+
+    response = Response(stream_with_context(generate()), mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = 'attachment; filename="auditoria.csv"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
