@@ -1,8 +1,5 @@
 """Formats API: catalog in force, detail with schema, DOCX/PDF blank (GET) and pre-filled (POST),
 read-back of a filled PDF, download statistics, and the definition of a draft version."""
-import hashlib
-import json
-
 from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -12,6 +9,7 @@ from ..core.api_helpers import list_schema, require_if_match
 from ..core.db import utcnow, writes
 from ..core.errors import NotFound
 from ..documents import operations as documents
+from ..documents.api import version_etag
 from ..documents import queries as doc_queries
 from . import operations as ops
 from . import queries
@@ -46,12 +44,6 @@ def detail(document, version, spec, today) -> dict:
                            "con_definicion": ops.spec_of(v) is not None}
                           for v in document.versions if sees_drafts or v.estado in ("publicado", "sustituido", "abrogado")])
     return out
-
-
-def definition_etag(version, spec) -> str:
-    content = json.dumps([spec.esquema, spec.plantilla_html, spec.instructivo, spec.norma_id, spec.tema]
-                         if spec else None, ensure_ascii=False)
-    return f'"definicion-{version.id}-{hashlib.sha256(content.encode()).hexdigest()[:16]}"'
 
 
 @blp.route("/formatos")
@@ -146,22 +138,22 @@ class Definition(MethodView):
     @policy(roles("normativo", "revisor", "titular", "validador", "auditor"))
     @blp.response(200, DefinitionOut)
     def get(self, format_id, numero):
-        """Esquema, plantilla HTML, instructivo, norma y tema de una versión (ETag para modificarla)"""
+        """Esquema, plantilla HTML, instructivo, norma y tema de una versión (con la ETag de la versión)"""
         version = documents.get_version(ops.get_format(format_id), numero)
         spec = ops.spec_of(version)
         if spec is None:
             raise NotFound("La versión aún no tiene definición.")
-        return _definition_out(version, spec), 200, {"ETag": definition_etag(version, spec)}
+        return _definition_out(version, spec), 200, {"ETag": version_etag(version)}
 
     @policy(roles("normativo"))
     @blp.arguments(DefinitionIn)
     @blp.response(200, DefinitionOut)
     def put(self, data, format_id, numero):
-        """Fijar la definición de una versión en borrador (requiere If-Match; `*` si aún no tiene)"""
+        """Fijar la definición de una versión en borrador (If-Match: la ETag de la versión, que cambia con ella)"""
         version = documents.get_version(ops.get_format(format_id), numero)
-        require_if_match(definition_etag(version, ops.spec_of(version)))
+        require_if_match(version_etag(version))
         spec = ops.set_definition(g.user, version, **data)
-        return _definition_out(version, spec), 200, {"ETag": definition_etag(version, spec)}
+        return _definition_out(version, spec), 200, {"ETag": version_etag(version)}
 
 
 def _definition_out(version, spec) -> dict:

@@ -56,8 +56,3 @@ def produce(format_id: int, numero: int | None, kind: str, data) -> Response:
     ops.record_download(g.user, version, kind, mode)
     return file_response(version, content, kind, mode, version.in_force_on(today))
 
-
-def not_found_if_none(value):
-    if value is None:
-        raise NotFound()
-    return value

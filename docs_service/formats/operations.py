@@ -5,6 +5,7 @@ import json
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import flag_modified
 
 from ..core.db import db
 from ..core.errors import Conflict, InvalidInput, NotFound
@@ -100,6 +101,7 @@ def set_definition(actor, version: Version, *, esquema, plantilla_html: str, ins
     spec.norma_id, spec.tema = (authorising.id if authorising else None), (tema or "").strip()[:100]
     spec.__dict__.pop("schema", None)
     db.session.add(spec)
+    flag_modified(version, "resumen")  # the definition is part of the version: its lock (ETag) moves
     db.session.flush()
     format_defined.send(spec, actor=actor, documento=version.document.clave, numero=version.numero,
                         campos=len(schema.campos))

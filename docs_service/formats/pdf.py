@@ -4,9 +4,8 @@ instructivo), blank with AcroForm fields (`appearance: auto`, fillable offline) 
 A filled PDF is read back with pypdf into the same data the web form would send."""
 import io
 import re
-from datetime import date
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..core.errors import InvalidUpload
 from ..core.pdf import render_pdf
@@ -125,9 +124,3 @@ def text_of(pdf: bytes) -> str:
     from pypdf import PdfReader
     return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
 
-
-def today_label(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
-__all__ = ["render", "read_filled", "page_html", "to_form_data", "escape"]

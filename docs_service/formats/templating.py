@@ -5,10 +5,10 @@ in words) reach a template, and in HTML the helpers `campo()`/`filas()` that dra
 import operator
 import re
 
-from jinja2 import StrictUndefined, TemplateError, Undefined, nodes
+from jinja2 import TemplateError, Undefined, nodes
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .fields import FormSchema
 from .words import amount_in_words, format_amount
@@ -188,9 +188,3 @@ def render_html_body(source: str, schema: FormSchema, data: dict, meta: dict, fi
     context.update(html_helpers(schema, data, fillable))
     return render_capped(template, context)
 
-
-def escape_text(value) -> str:
-    return str(escape(value))
-
-
-__all__ = ["TemplateRefused", "StrictUndefined", "sandbox", "check_source", "render_html_body", "context_for"]

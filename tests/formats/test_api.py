@@ -173,7 +173,8 @@ def test_new_version_through_the_one_workflow_replaces_the_old_from_its_vigencia
     assert client.put(url, json=payload, headers={**normativo, "If-Match": '"otra"'}).status_code == 409
     changed = client.put(url, json=payload, headers={**normativo, "If-Match": current.headers["ETag"]})
     assert changed.status_code == 200, changed.get_json()
-    assert client.put(url, json=payload, headers={**auth(tokens["operativo.3301"]), "If-Match": "*"}).status_code == 403
+    assert client.put(url, json=payload, headers={**auth(tokens["operativo.3301"]),
+                                                  "If-Match": changed.headers["ETag"]}).status_code == 403
 
     for name, accion in (("normativo.demo", "enviar_revision"), ("revisor.demo", "aprobar_revision"),
                          ("titular.demo", "aprobar")):
@@ -211,13 +212,19 @@ def test_format_version_needs_a_definition_and_safe_templates(client, auth, toke
     meta = json.loads((ACLARACION / "formato.json").read_text(encoding="utf-8"))
     good = {"esquema": meta["esquema"], "plantilla_html": (ACLARACION / "plantilla.html").read_text(encoding="utf-8"),
             "instructivo": meta["instructivo"], "norma": None, "tema": "Pruebas"}
+    def etag():
+        return client.get(f"/api/v1/documentos/{doc}/versiones/1", headers=normativo).headers["ETag"]
+
     for bad, field in (({"plantilla_html": "{{ ''.__class__.__mro__ }}"}, "plantilla_html"),
                        ({"plantilla_html": "<img src='file:///etc/passwd'>"}, "plantilla_html"),
                        ({"esquema": {"campos": [{"nombre": "x"}]}}, "esquema"),
                        ({"norma": "0000-000-000"}, "norma")):
-        response = client.put(url, json=good | bad, headers={**normativo, "If-Match": "*"})
+        response = client.put(url, json=good | bad, headers={**normativo, "If-Match": etag()})
         assert response.status_code == 422 and field in response.get_json()["errors"], response.get_json()
-    assert client.put(url, json=good, headers={**normativo, "If-Match": "*"}).status_code == 200
+    before = etag()
+    saved = client.put(url, json=good, headers={**normativo, "If-Match": before})
+    assert saved.status_code == 200 and saved.headers["ETag"] != before  # the version's ETag moved
+    assert client.put(url, json=good, headers={**normativo, "If-Match": before}).status_code == 409
     assert _act(client, auth, tokens["normativo.demo"], doc, 1, "enviar_revision").status_code == 200
-    locked = client.put(url, json=good, headers={**normativo, "If-Match": "*"})
+    locked = client.put(url, json=good, headers={**normativo, "If-Match": etag()})
     assert locked.status_code == 409 and locked.get_json()["error"] == "version_no_editable"
