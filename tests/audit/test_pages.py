@@ -13,8 +13,8 @@ from tests.documents.helpers import create_document, upload
 
 
 def test_only_auditor_and_admin_see_the_trail(client, users, login):
-    users("audra", ["auditor"], "09")
-    users("nico", ["normativo"], "09")
+    users("audra", ["auditor"], "NC")
+    users("nico", ["normativo"], "NC")
     login("nico")
     assert client.get("/auditoria").status_code == 403
     assert client.get("/auditoria.csv").status_code == 403
@@ -29,7 +29,7 @@ def test_only_auditor_and_admin_see_the_trail(client, users, login):
 
 
 def test_filters_by_actor_action_object_and_local_days(client, staff, users, login):
-    users("audra", ["auditor"], "09")
+    users("audra", ["auditor"], "NC")
     doc = create_document(client, staff["normativo"])
     upload(client, staff["normativo"], doc)
     login("audra")
@@ -47,9 +47,9 @@ def test_filters_by_actor_action_object_and_local_days(client, staff, users, log
 
 
 def test_pagination_past_the_end_shows_the_last_page(app, client, users, login):
-    users("audra", ["auditor"], "09")
+    users("audra", ["auditor"], "NC")
     for n in range(26):  # 26 users x (usuario_creado + token_creado) > 50 rows
-        users(f"u{n:02d}", ["consultor"], "09", password=None)
+        users(f"u{n:02d}", ["consultor"], "NC", password=None)
     login("audra")
     total = len(audit_rows(app))
     last = (total + 49) // 50
@@ -61,7 +61,7 @@ def test_pagination_past_the_end_shows_the_last_page(app, client, users, login):
 def test_csv_export_is_streamed_with_filters_and_neutralises_formulas(app, client, users, login):
     from docs_service.audit.operations import record
     from docs_service.core.db import transaction
-    users("audra", ["auditor"], "09")
+    users("audra", ["auditor"], "NC")
     with app.app_context(), transaction():
         record("prueba_formula", objeto_tipo="documentos", objeto_id="=1+2")
     login("audra")
@@ -79,7 +79,7 @@ def test_csv_export_is_streamed_with_filters_and_neutralises_formulas(app, clien
 
 
 def test_document_and_version_pages_link_to_their_history(client, staff, users, login):
-    users("audra", ["auditor"], "09")
+    users("audra", ["auditor"], "NC")
     doc = create_document(client, staff["normativo"])
     upload(client, staff["normativo"], doc)
     login("audra")

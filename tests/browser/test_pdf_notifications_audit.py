@@ -21,8 +21,8 @@ def test_notification_pdf_audit_and_compare(live_server, browser, users, axe_sou
     base = live_server.base_url
     client = live_server.test_client()
     tokens = {rol: users(nombre, [rol], unidad)[1] for nombre, rol, unidad in
-              (("nora", "normativo", "09"), ("rita", "revisor", "09"), ("tito", "titular", "09"),
-               ("aldo", "auditor", "09"))}
+              (("nora", "normativo", "NC"), ("rita", "revisor", "NC"), ("tito", "titular", "NC"),
+               ("aldo", "auditor", "NC"))}
     doc = create_document(client, tokens["normativo"])
     upload(client, tokens["normativo"], doc)
     approve(client, tokens, doc, 1)

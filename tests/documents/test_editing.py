@@ -16,7 +16,7 @@ def _two_versions(client, staff):
 
 def test_document_page_compares_any_two_versions(client, staff, users, login):
     doc = _two_versions(client, staff)
-    users("rosa", ["revisor"], "09")
+    users("rosa", ["revisor"], "NC")
     login("rosa")
     page = client.get(f"/documentos/{doc}").get_data(as_text=True)
     form = page.split('data-testid="comparar"')[1].split("</form>")[0]
@@ -41,7 +41,7 @@ def test_operativo_compares_only_published_versions(client, staff, users, login)
 
 def test_edit_metadata_from_the_page(app, client, staff, users, login):
     doc = create_document(client, staff["normativo"])
-    users("nina", ["normativo"], "09")
+    users("nina", ["normativo"], "NC")
     login("nina")
     page = client.get(f"/documentos/{doc}").get_data(as_text=True)
     assert f'href="/documentos/{doc}/editar"' in page
@@ -70,7 +70,7 @@ def test_edit_metadata_from_the_page(app, client, staff, users, login):
 def test_add_relation_from_the_page(app, client, staff, users, login):
     old = create_document(client, staff["normativo"], clave="9312-003-001", titulo="Criterio anterior")
     doc = create_document(client, staff["normativo"], clave="9312-003-002", titulo="Criterio nuevo")
-    users("nina", ["normativo"], "09")
+    users("nina", ["normativo"], "NC")
     login("nina")
     form = client.get(f"/documentos/{doc}/editar").get_data(as_text=True)
     token = csrf_from(form)
