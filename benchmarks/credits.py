@@ -12,7 +12,7 @@ no credit), imported and conciliated by `import_payments`: rows/s.
 credits_lookup: p95 of `GET /api/v1/creditos?nrp=…` and `GET /api/v1/creditos/{numero}` (auditor,
 through the whole app) vs the bare indexed SELECT of the same rows.
 
-Size: `python benchmarks/credits.py --n 1000000` (default 20,000, or DOCS_SERVICE_BENCH_CREDITS_N)."""
+Size: `python benchmarks/credits.py --n 1000000` (default 10,000, or DOCS_SERVICE_BENCH_CREDITS_N)."""
 import argparse
 import csv
 import json
@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_N = int(os.environ.get("DOCS_SERVICE_BENCH_CREDITS_N", "20000"))
+DEFAULT_N = int(os.environ.get("DOCS_SERVICE_BENCH_CREDITS_N", "10000"))
 PG_URL = os.environ.get("DOCS_SERVICE_BENCH_POSTGRES_URL")
 
 
