@@ -1,6 +1,7 @@
 """Wiring: the signals this area listens to, and the unread count every page header shows."""
 from flask import g
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..core import fechas, signals
 from ..core.db import db
@@ -80,7 +81,10 @@ def _header_context():
     user = g.get("user")
     if user is None:
         return {}
-    return {"notificaciones_sin_leer": queries.unread_count(user)}
+    try:
+        return {"notificaciones_sin_leer": queries.unread_count(user)}
+    except SQLAlchemyError:  # an error page after a failed flush: show it without the bell
+        return {}
 
 
 def connect(app):

@@ -155,3 +155,27 @@ def test_reminder_from_the_coverage_page_notifies_pending_units(app, client, sta
     reminders = [n for n in mine(client, auth, staff["oscar"])["items"] if n["tipo"] == "recordatorio"]
     assert len(reminders) == 1 and reminders[0]["titulo"].startswith("Recordatorio: acuse pendiente de 9312-003-012 versión 1")
     assert not [n for n in mine(client, auth, staff["olga"])["items"] if n["tipo"] == "recordatorio"]
+
+
+def test_error_page_after_a_failed_flush_still_renders(app, client, staff, users, login, backend):
+    """GIVEN the audit insert fails WHEN a signed-in person saves a document from its page THEN the
+    503 page renders (the header's unread count must not break it) and nothing changed."""
+    from sqlalchemy import text
+    doc = create_document(client, staff["normativo"])
+    users("nina", ["normativo"], "NC")
+    login("nina")
+    form = client.get(f"/documentos/{doc}/editar").get_data(as_text=True)
+    lock = re.search(r'name="lock" value="(\d+)"', form).group(1)
+    with app.extensions["docs_engine"].begin() as conn:
+        if backend == "sqlite":
+            conn.execute(text("CREATE TRIGGER romper BEFORE INSERT ON auditoria BEGIN SELECT RAISE(ABORT, 'x'); END"))
+        else:
+            conn.execute(text("CREATE FUNCTION romper() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'x'; END; $$ LANGUAGE plpgsql"))
+            conn.execute(text("CREATE TRIGGER romper BEFORE INSERT ON auditoria FOR EACH ROW EXECUTE FUNCTION romper()"))
+    response = client.post(f"/documentos/{doc}/editar", data={
+        "csrf_token": csrf_from(form), "lock": lock, "titulo": "Otro título", "area": "División de Registro",
+        "fundamento": "", "palabras_clave": ""})
+    assert response.status_code == 503
+    assert "No se pudo registrar la auditoría" in response.get_data(as_text=True)
+    with app.extensions["docs_engine"].connect() as conn:
+        assert conn.execute(text("SELECT titulo FROM documentos")).scalar() == "Manual de notificación"
