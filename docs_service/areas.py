@@ -8,5 +8,6 @@ AREAS = (
     "credits",
     "notifications",
     "formats",
+    "certification",
     "web",
 )

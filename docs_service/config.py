@@ -36,6 +36,13 @@ SETTINGS = {
     "SMTP_URL": (str, ""),  # unset: notifications stay in-app only
     "SMTP_FROM": (str, "Normateca de Cobranza <normateca@localhost>"),
     "SMTP_TIMEOUT": (float, 10.0),
+    "SIGNING_P12": (str, ""),  # production seal: PKCS#12 file (key, certificate, chain)
+    "SIGNING_P12_PASSWORD_ENV": (str, "DOCS_SERVICE_SIGNING_P12_PASSWORD"),  # env variable holding its password
+    "TSA_URL": (str, ""),  # RFC 3161 timestamp server; empty: no timestamp
+    "RATELIMIT_STORAGE_URI": (str, "memory://"),  # redis://host:6379/0 to share limits across workers
+    "VERIFICACION_LIMITE": (str, "30/minute"),  # per client address, public verification
+    "VERIFICACION_LIMITE_GLOBAL": (str, "600/minute"),  # all clients together
+    "LOTE_PROCESOS": (int, 0),  # batch emission worker processes; 0: one per core
 }
 
 

@@ -4,6 +4,7 @@ import os
 import re
 import secrets
 import shutil
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -106,7 +107,11 @@ def make_app(db_url, tmp_path, backend):
     def factory(**overrides):
         config = {"INSTANCE": str(tmp_path / "instance"), "DATABASE_URL": db_url, "SECRET_KEY": "clave-de-prueba",
                   "STORAGE": MemoryStorage(), "COOKIE_SECURE": False, "PUBLIC_URL": "http://testserver"}
+        seal = overrides.pop("SEAL", True)
         config.update(overrides)
+        if seal:  # the embedded seal that `init` generates (certification); tests of a missing key pass SEAL=False
+            from docs_service.certification.signing import generate_embedded
+            generate_embedded(Path(config["INSTANCE"]) / "firma")
         app = create_app(config)
         apps.append(app)
         return app

@@ -57,6 +57,13 @@ def accepts_multipart(func):
     return func
 
 
+def stateless(func):
+    """Mark a public POST that changes nothing and reads no session (e.g. checking an uploaded file):
+    it needs no CSRF token, so a third party can call it without a session."""
+    func._stateless = True
+    return func
+
+
 def view_attr(app, endpoint: str, method: str, name: str):
     """An attribute set by our decorators on a view function or on a MethodView's method."""
     view = app.view_functions.get(endpoint)
@@ -188,7 +195,8 @@ def init_app(app):
             if request.path.startswith("/api/"):
                 raise Unauthorized()
             return redirect(url_for("accounts_pages.login", next=safe_next(request.full_path)))
-        if g.via != "token" and request.method not in ("GET", "HEAD", "OPTIONS"):
+        if g.via != "token" and request.method not in ("GET", "HEAD", "OPTIONS") \
+                and not (p.public and view_attr(current_app, request.endpoint, request.method, "_stateless")):
             csrf.protect()
         if p.allows(g.user):
             return None

@@ -5,7 +5,7 @@ import re
 import secrets
 import time
 
-from flask import g, request
+from flask import current_app, g, request
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -86,8 +86,11 @@ def _harden(response):
     headers.setdefault("Content-Security-Policy", CSP_DOCS if docs else CSP)
     if request.path.startswith("/api/") and "Cache-Control" not in headers:
         headers["Cache-Control"] = "no-store"
-    log.info("%s %s %s", request.method, request.path, response.status_code, extra={
-        "request_id": g.get("request_id"), "method": request.method, "path": request.path,
+    path = request.path
+    for redact in current_app.extensions.get("docs_log_redactors", ()):  # areas hide secrets in paths
+        path = redact(path)
+    log.info("%s %s %s", request.method, path, response.status_code, extra={
+        "request_id": g.get("request_id"), "method": request.method, "path": path,
         "status": response.status_code, "user": g.get("user_name"),
         "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1)})
     return response

@@ -1,0 +1,90 @@
+"""Batch emission as an API job: create (or resume) the lote of a Subdelegación at a cut-off date
+and follow its progress. The embedded default runs it in a thread of the web process (one
+process, so no fork inside a threaded server); `docs-service constancias emitir` runs the same lote
+with one process per core and resumes whatever a stopped server left."""
+import threading
+
+from flask import current_app, g
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from ..core.access import policy, require, roles
+from ..core.api_helpers import StrictSchema
+from ..core.db import after_commit, db
+from . import batch
+from .models import Lote
+
+blp = Blueprint("constancia_lotes", __name__, url_prefix="/api/v1",
+                description="Emisión por lotes de constancias de situación.")
+_running: set = set()
+_guard = threading.Lock()
+
+
+class LoteIn(StrictSchema):
+    unidad = fields.String(required=True, validate=validate.Regexp(r"^\d{4}$"),
+                           metadata={"description": "Clave de la Subdelegación (DDSS)."})
+    fecha_corte = fields.Date(required=True)
+
+
+class LoteOut(Schema):
+    lote = fields.Integer()
+    estado = fields.String(metadata={"description": "pendiente, en_proceso o terminado."})
+    total = fields.Integer()
+    por_estado = fields.Dict(keys=fields.String(), values=fields.Integer())
+    folios_distintos = fields.Integer()
+
+
+def _run_in_thread(app, lote_id: int) -> None:
+    with _guard:
+        if lote_id in _running:
+            return
+        _running.add(lote_id)
+
+    def work():
+        try:
+            with app.app_context():
+                batch.run(lote_id, processes=1)
+        except Exception:  # noqa: BLE001  the lote stays resumable; the log says why
+            app.logger.exception("lote %s interrumpido", lote_id)
+        finally:
+            with _guard:
+                _running.discard(lote_id)
+
+    threading.Thread(target=work, name=f"lote-{lote_id}", daemon=True).start()
+
+
+def _may_use(lote: Lote) -> bool:
+    return g.user.has_role("titular") or lote.unidad_id == g.user.unidad_id
+
+
+@blp.route("/constancias/lotes")
+class Lotes(MethodView):
+    @policy(roles("operativo", "titular"))
+    @blp.arguments(LoteIn)
+    @blp.response(202, LoteOut)
+    def post(self, data):
+        """Emitir la constancia de situación de cada patrón de una Subdelegación (o reanudar ese lote)"""
+        from ..accounts.models import Unit
+        from sqlalchemy import select
+        unit = db.session.scalar(select(Unit).where(Unit.clave == data["unidad"]))
+        require(unit is not None and (g.user.has_role("titular") or unit.id == g.user.unidad_id), hide=True)
+        lote, _created = batch.find_or_create(g.user, data["unidad"], data["fecha_corte"])
+        db.session.flush()
+        lote_id, app = lote.id, current_app._get_current_object()
+        if lote.estado != "terminado":
+            after_commit(lambda: _run_in_thread(app, lote_id))
+        return batch.status(lote_id), 202, {"Location": f"/api/v1/constancias/lotes/{lote_id}"}
+
+
+@blp.route("/constancias/lotes/<int:lote_id>")
+class LoteItem(MethodView):
+    @policy(roles("operativo", "titular", "admin", "auditor"))
+    @blp.response(200, LoteOut)
+    def get(self, lote_id):
+        """Avance de un lote"""
+        lote = db.session.get(Lote, lote_id)
+        require(lote is not None and (g.user.has_role("admin", "auditor") or _may_use(lote)), hide=True)
+        return batch.status(lote_id)
+
+

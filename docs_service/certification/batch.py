@@ -1,0 +1,239 @@
+"""Batch emission: one constancia de situación per patrón of a Subdelegación at a cut-off date.
+
+A job table (`constancia_lotes`, `constancia_lote_items`, UNIQUE(lote_id, registro)) holds each
+item's state: pendiente → asignado (folio, code and issue time reserved, committed) → emitido
+(constancia row and item state in one transaction). Killed at any point, a re-run resumes: assigned
+items are produced again with the same folio and code, so the batch ends with exactly one constancia
+per registro and no gap in the folios.
+
+Work is split by what it costs: the parent reads the data and writes the registry (one writer, one
+transaction per chunk); a pool of worker processes, each with its own Producer (templates, parsed
+CSS, fonts, seal key and CMS pieces prepared once), renders, seals and signs. Memory stays flat:
+only one chunk of PDFs is alive at a time."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from ..core.db import db, transaction, utcnow
+from ..core.errors import InvalidInput, NotFound
+from . import collectors, signals
+from .kinds import kinds_of
+from .models import Constancia, Lote, LoteItem
+from .operations import allocate_folios, new_code, now_seconds, record
+from .pipeline import Job, Producer, RenderFailed
+from .signing import SigningConfig, load_material
+
+TIPO = "situacion_creditos"
+CHUNK = 16
+
+
+@dataclass(frozen=True)
+class Settings:
+    certificaciones_dir: str
+    public_url: str
+    signing: SigningConfig
+
+    @classmethod
+    def from_app(cls, app) -> "Settings":
+        return cls(app.config["DOCS_CERTIFICACIONES_DIR"], app.config["DOCS_PUBLIC_URL"],
+                   SigningConfig.from_app(app))
+
+
+_worker: dict = {}
+
+
+def _die_with_parent() -> None:
+    """A worker must not outlive a killed batch (an orphan would idle forever): ask Linux to send it
+    SIGTERM when the parent dies, and poll the parent as a fallback elsewhere."""
+    parent = os.getppid()
+    try:
+        import ctypes
+        import signal
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _worker_start(settings: Settings) -> None:
+    _die_with_parent()
+    _init_worker(settings)
+
+
+def _init_worker(settings: Settings) -> None:
+    """Build the Producer (kinds, templates, seal, CMS pieces) unless inherited through fork."""
+    if _worker.get("settings") != settings:
+        _worker["producer"] = Producer.from_settings(settings.certificaciones_dir, settings.public_url,
+                                                     settings.signing)
+        _worker["settings"] = settings
+
+
+def _warm(settings: Settings) -> None:
+    """Prepare once in the parent before forking: WeasyPrint and pyHanko imported, the CSS parsed,
+    fonts loaded, the seal loaded. Workers inherit all of it instead of paying it each."""
+    _init_worker(settings)
+    from .pipeline import warm_up
+    warm_up(_worker["producer"])
+
+
+def _produce(job: Job):
+    try:
+        return _worker["producer"].produce(job)
+    except RenderFailed as err:
+        return err
+
+
+def processes_for(app) -> int:
+    configured = app.config.get("DOCS_LOTE_PROCESOS") or 0
+    return configured if configured > 0 else max(1, len(os.sched_getaffinity(0)))
+
+
+def find_or_create(actor, unidad_clave: str, fecha_corte: date) -> tuple[Lote, bool]:
+    """The unfinished (or finished) lote for this unit and cut-off, or a new one with one item per patrón."""
+    from ..accounts.models import Unit
+    from ..credits.models import Patron
+    unit = db.session.scalar(select(Unit).where(Unit.clave == unidad_clave))
+    if unit is None or unit.tipo != "subdelegacion":
+        raise NotFound(f"No existe la Subdelegación {unidad_clave[:8]}.")
+    existing = db.session.scalar(select(Lote).where(Lote.tipo == TIPO, Lote.unidad_id == unit.id,
+                                                    Lote.fecha_corte == fecha_corte).order_by(Lote.id.desc()))
+    if existing is not None:
+        return existing, False
+    lote = Lote(tipo=TIPO, unidad_id=unit.id, fecha_corte=fecha_corte, solicitante_id=actor.id if actor else None)
+    db.session.add(lote)
+    db.session.flush()
+    nrps = db.session.scalars(select(Patron.nrp).where(Patron.unidad_id == unit.id).order_by(Patron.nrp)).all()
+    if not nrps:
+        raise InvalidInput(f"La Subdelegación {unit.clave} no tiene patrones registrados.", code="lote_vacio")
+    db.session.add_all(LoteItem(lote_id=lote.id, registro=nrp) for nrp in nrps)
+    lote.total = len(nrps)
+    signals.batch_created.send(lote, actor=actor, unidad=unit.clave, fecha_corte=fecha_corte.isoformat(),
+                               total=lote.total)
+    return lote, True
+
+
+def _assign(lote_id: int, limit: int) -> list[int]:
+    """Reserve folios and codes for up to `limit` pending items (committed before any work)."""
+    with transaction():
+        items = db.session.scalars(select(LoteItem).where(LoteItem.lote_id == lote_id, LoteItem.estado == "pendiente")
+                                   .order_by(LoteItem.id).limit(limit)).all()
+        if not items:
+            return []
+        emitida = now_seconds()
+        first = allocate_folios(TIPO, emitida.year, len(items))
+        for offset, item in enumerate(items):
+            item.estado, item.consecutivo, item.codigo, item.emitida = "asignado", first + offset, new_code(), emitida
+        lote = db.session.get(Lote, lote_id)
+        lote.estado = "en_proceso"
+        return [item.id for item in items]
+
+
+def _jobs(lote: Lote, items: list[LoteItem]) -> list[Job]:
+    from ..credits.models import Patron
+    from .credit_reads import credits_at
+    kind = kinds_of(current_app)[TIPO]
+    patrones = {p.nrp: p for p in db.session.scalars(select(Patron).where(
+        Patron.nrp.in_([i.registro for i in items])))}
+    jobs = []
+    for item in items:
+        patron = patrones[item.registro]
+        collected = collectors.situacion_for(patron, lote.fecha_corte, credits_at(patron, lote.fecha_corte))
+        jobs.append(Job(tipo=TIPO, folio=kind.folio(item.emitida.year, item.consecutivo), codigo=item.codigo,
+                        emitida=item.emitida, fecha_corte=lote.fecha_corte, unidad_clave=lote.unidad.clave,
+                        unidad_nombre=lote.unidad.nombre, rfc=collected.rfc, nrp=collected.nrp,
+                        datos=collected.datos))
+    return jobs
+
+
+def run(lote_id: int, *, processes: int = 1, chunk: int = CHUNK, progress=None) -> Lote:
+    """Emit every item not yet emitted; `progress(n)` is called as items finish."""
+    app = current_app._get_current_object()
+    load_material(SigningConfig.from_app(app)).check_valid()  # 503 before any folio is reserved
+    settings = Settings.from_app(app)
+    pool = None
+    _warm(settings)
+    if processes > 1:
+        # Children must not inherit the parent's database connections (a killed parent's PostgreSQL
+        # session would stay open, with its locks, as long as a child held the socket).
+        app.extensions["docs_engine"].dispose()
+        pool = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_worker_start, initargs=(settings,))
+        pool.submit(os.getpid).result()  # fork the workers now, while no connection is open
+    try:
+        while True:
+            with transaction():
+                items = db.session.scalars(select(LoteItem).where(LoteItem.lote_id == lote_id,
+                                                                  LoteItem.estado == "asignado")
+                                           .order_by(LoteItem.id).limit(chunk)).all()
+                if not items:
+                    ids = None
+                else:
+                    ids = [i.id for i in items]
+            if ids is None and not _assign(lote_id, chunk):
+                break
+            with transaction():
+                lote = db.session.get(Lote, lote_id)
+                items = db.session.scalars(select(LoteItem).where(LoteItem.lote_id == lote_id,
+                                                                  LoteItem.estado == "asignado")
+                                           .order_by(LoteItem.id).limit(chunk)).all()
+                jobs = _jobs(lote, items)
+            results = list(pool.map(_produce, jobs)) if pool else [_produce(job) for job in jobs]
+            _store(lote_id, items, jobs, results)
+            if progress:
+                progress(len(items))
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    with transaction():
+        lote = db.session.get(Lote, lote_id)
+        lote.emitidas = db.session.scalar(select(func.count()).select_from(LoteItem).where(
+            LoteItem.lote_id == lote_id, LoteItem.estado == "emitido"))
+        lote.errores = db.session.scalar(select(func.count()).select_from(LoteItem).where(
+            LoteItem.lote_id == lote_id, LoteItem.estado == "error"))
+        if lote.estado != "terminado":
+            lote.estado, lote.terminado = "terminado", utcnow()
+            signals.batch_finished.send(lote, actor=None, emitidas=lote.emitidas, errores=lote.errores)
+    return lote
+
+
+def _store(lote_id: int, items: list[LoteItem], jobs: list[Job], results) -> None:
+    """Blobs first, then the constancias and the items' state in one transaction."""
+    with transaction():
+        lote = db.session.get(Lote, lote_id)
+        for item, job, result in zip(items, jobs, results):
+            item = db.session.get(LoteItem, item.id)
+            if isinstance(result, Exception):
+                item.estado, item.error = "error", str(result)[:2000]
+                continue
+            constancia = record(job, result, unidad_id=lote.unidad_id, solicitante_id=lote.solicitante_id,
+                                consecutivo=item.consecutivo, referencia=job.nrp or "", lote_id=lote_id)
+            item.estado, item.constancia_id = "emitido", constancia.id
+            signals.constancia_issued.send(constancia, actor=None, folio=constancia.folio, tipo=TIPO,
+                                           sha256=constancia.sha256, lote=lote_id)
+        lote.emitidas = (lote.emitidas or 0) + sum(1 for r in results if not isinstance(r, Exception))
+
+
+def status(lote_id: int) -> dict:
+    lote = db.session.get(Lote, lote_id)
+    if lote is None:
+        raise NotFound("No existe ese lote.")
+    counts = dict(db.session.execute(select(LoteItem.estado, func.count()).where(LoteItem.lote_id == lote_id)
+                                     .group_by(LoteItem.estado)).all())
+    distinct = db.session.scalar(select(func.count(func.distinct(Constancia.folio))).where(Constancia.lote_id == lote_id))
+    return {"lote": lote.id, "estado": lote.estado, "total": lote.total, "por_estado": counts,
+            "folios_distintos": distinct}

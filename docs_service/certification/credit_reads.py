@@ -1,0 +1,63 @@
+"""Reads of the créditos area that the constancias need, as plain rows: a patrón's credits as they
+stood at a cut-off date, and a certified payment. Imported only when a credit kind is emitted."""
+from datetime import date
+
+from sqlalchemy import func, select
+
+from ..core.db import db
+
+EXCLUDED_AT_CUTOFF = ("PAGADO", "CANCELADO", "CANCELADO_EN_CUENTAS")
+
+
+def credits_at(patron, fecha_corte: date) -> list[dict]:
+    """Credits determined on or before the cut-off, with their phase and balance on that day:
+    the phase from the last event dated on or before it, the balance adding back the payments
+    received after it."""
+    from ..credits.models import Credit
+    credits = db.session.scalars(select(Credit).where(Credit.patron_id == patron.id,
+                                                      Credit.fecha_emision <= fecha_corte)
+                                 .order_by(Credit.periodo, Credit.numero)).all()
+    return rows_at([c.id for c in credits], credits, fecha_corte)
+
+
+def rows_at(ids, credits, fecha_corte: date) -> list[dict]:
+    from ..credits.models import CreditEvent, Payment, PaymentApplication
+    from ..credits.phases import PHASES
+    if not credits:
+        return []
+    last_event = (select(CreditEvent.credito_id, func.max(CreditEvent.id).label("ultimo"))
+                  .where(CreditEvent.credito_id.in_(ids), CreditEvent.fecha <= fecha_corte)
+                  .group_by(CreditEvent.credito_id).subquery())
+    phase_at = dict(db.session.execute(select(CreditEvent.credito_id, CreditEvent.fase_a)
+                                       .join(last_event, CreditEvent.id == last_event.c.ultimo)).all())
+    paid_after = dict(db.session.execute(
+        select(PaymentApplication.credito_id, func.sum(PaymentApplication.importe))
+        .join(Payment, Payment.id == PaymentApplication.pago_id)
+        .where(PaymentApplication.credito_id.in_(ids), Payment.fecha_pago > fecha_corte)
+        .group_by(PaymentApplication.credito_id)).all())
+    rows = []
+    for credit in credits:
+        fase = phase_at.get(credit.id) or ("EMITIDO" if credit.fase_desde > fecha_corte else credit.fase)
+        if fase in EXCLUDED_AT_CUTOFF:
+            continue
+        rows.append({"numero": credit.numero, "concepto": credit.concepto, "periodo": credit.periodo,
+                     "fase": PHASES.get(fase, fase), "importe_total": credit.importe_total,
+                     "saldo": credit.saldo + (paid_after.get(credit.id) or 0)})
+    return rows
+
+
+def certified_payment(cert_id: int) -> dict | None:
+    """A payment certification in state `certificada`, as the data of a certificación de pago."""
+    from ..credits.models import PaymentCertification
+    cert = db.session.get(PaymentCertification, cert_id)
+    if cert is None or cert.estado != "certificada":
+        return None
+    patron = cert.patron
+    renglones = [["Periodo", f"{cert.periodo[:4]}-{cert.periodo[4:]}"], ["Concepto", cert.concepto],
+                 ["Fecha de pago", cert.fecha_pago.isoformat()], ["Entidad receptora", cert.entidad_receptora],
+                 ["Referencia", cert.referencia]]
+    if cert.credito is not None:
+        renglones.append(["Crédito", cert.credito.numero])
+    return {"unidad_id": cert.unidad_id, "importe": cert.importe,
+            "patron": {"nrp": patron.nrp, "rfc": patron.rfc, "razon_social": patron.razon_social},
+            "renglones": renglones}

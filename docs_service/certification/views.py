@@ -1,0 +1,200 @@
+"""Pages: request, list, download and revoke constancias (scoped by unit), the public verification
+page (the QR link, or an uploaded PDF), and the published trust material (root and seal
+certificates, revocation list, cadena original specification)."""
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, flash, g, make_response, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+
+from ..core.access import PUBLIC, policy, require, roles
+from ..core.areas import HomeEntry
+from ..core.db import db, writes
+from ..core.errors import DomainError, InvalidInput, NotFound
+from ..core.pages import refuse, reject
+from . import operations as ops
+from . import verify
+from .api import pdf_response
+from .kinds import ETIQUETAS, TIPOS
+from .limits import limited
+from .models import Constancia
+from .signing import SEAL_CERT, SigningConfig, crl_bytes, load_material, root_certificate
+
+bp = Blueprint("certification_pages", __name__, template_folder="templates")
+LECTORES = ("operativo", "titular", "admin", "auditor")
+ESTADOS = {"VIGENTE": "Vigente", "REVOCADA": "Revocada", "SUSTITUIDA": "Sustituida"}
+MAX_PDF = 10 * 1024 * 1024
+
+
+def template_filters(app):
+    app.jinja_env.filters.update({"tipo_constancia": lambda code: ETIQUETAS.get(code, code),
+                                  "estado_constancia": lambda code: ESTADOS.get(code, code)})
+
+
+def home_entries(user):
+    if not user.has_role(*ops.EMISORES):
+        return []
+    stmt = select(func.count()).select_from(Constancia).where(Constancia.estado == "VIGENTE")
+    if not user.has_role("titular"):
+        stmt = stmt.where(Constancia.unidad_id == user.unidad_id)
+    return [HomeEntry("Constancias vigentes emitidas", "certification_pages.index", count=db.session.scalar(stmt))]
+
+
+def _scoped():
+    stmt = select(Constancia).order_by(Constancia.emitida.desc(), Constancia.id.desc())
+    if not g.user.has_role("titular", "admin", "auditor"):
+        stmt = stmt.where(Constancia.unidad_id == g.user.unidad_id)
+    return stmt
+
+
+def _form_params(form) -> tuple[str, dict]:
+    from datetime import date
+    tipo = form.get("tipo", "")
+    if tipo not in TIPOS:
+        raise InvalidInput("Elija el tipo de constancia.", code="tipo_requerido")
+    params = {}
+    if tipo == "situacion_creditos":
+        params["nrp"] = form.get("nrp", "").strip()[:11] or None
+        try:
+            params["fecha_corte"] = date.fromisoformat(form.get("fecha_corte", ""))
+        except ValueError:
+            raise InvalidInput("La fecha de corte debe ser AAAA-MM-DD.", code="fecha_invalida") from None
+    elif tipo == "certificacion_pago":
+        if not form.get("pago", "").isdigit() or len(form["pago"]) > 9:
+            raise InvalidInput("Indique el número de la certificación de pago.", code="pago_requerido")
+        params["pago"] = int(form["pago"])
+    else:
+        params["clave"] = form.get("clave", "").strip()[:32] or None
+        if not form.get("version", "").isdigit() or len(form["version"]) > 6:
+            raise InvalidInput("Indique el número de versión.", code="version_requerida")
+        params["version"] = int(form["version"])
+    return tipo, params
+
+
+@bp.route("/constancias", methods=["GET", "POST"])
+@policy(roles(*LECTORES))
+def index():
+    status = 200
+    if request.method == "POST":
+        require(g.user.has_role(*ops.EMISORES))
+        try:
+            tipo, params = _form_params(request.form)
+            constancia, _again = ops.emit(g.user, tipo, params, request.form.get("idempotencia") or None)
+        except DomainError as err:
+            status = reject(err)
+        else:
+            flash(f"Constancia emitida con folio {constancia.folio}.", "info")
+            return redirect(url_for(".detail", folio=constancia.folio), 303)
+    constancias = db.session.scalars(_scoped().limit(50)).all()
+    import secrets
+    return render_template("certification/index.html", constancias=constancias, tipos=ETIQUETAS,
+                           form=request.form, idempotencia=secrets.token_urlsafe(16),
+                           puede_emitir=g.user.has_role(*ops.EMISORES)), status
+
+
+def _visible(folio: str) -> Constancia:
+    c = db.session.scalar(select(Constancia).where(Constancia.folio == folio[:32]))
+    require(c is not None and ops.can_see(g.user, c), hide=True)
+    return c
+
+
+@bp.route("/constancias/<string:folio>")
+@policy(roles(*LECTORES))
+def detail(folio):
+    c = _visible(folio)
+    url = f"{current_app.config['DOCS_PUBLIC_URL'].rstrip('/')}/v/{c.codigo}"
+    return render_template("certification/detail.html", c=c, url=url,
+                           puede_revocar=g.user.has_role(*ops.REVOCADORES) and c.estado == "VIGENTE")
+
+
+@bp.route("/constancias/<string:folio>/pdf")
+@policy(roles(*LECTORES))
+@writes
+def pdf(folio):
+    return pdf_response(_visible(folio))
+
+
+@bp.route("/constancias/<string:folio>/revocacion", methods=["POST"])
+@policy(roles(*ops.REVOCADORES))
+def revoke(folio):
+    c = _visible(folio)
+    try:
+        if request.form.get("reemitir") == "1":
+            new = ops.reissue(g.user, c, request.form.get("motivo", ""))
+            flash(f"Constancia {c.folio} sustituida por {new.folio}.", "info")
+            return redirect(url_for(".detail", folio=new.folio), 303)
+        ops.revoke(g.user, c, request.form.get("motivo", ""))
+    except DomainError as err:
+        return refuse(err, url_for(".detail", folio=c.folio))
+    flash(f"Constancia {c.folio} revocada.", "info")
+    return redirect(url_for(".detail", folio=c.folio), 303)
+
+
+def _public(response):
+    response.headers.update(verify.PUBLIC_HEADERS)
+    return response
+
+
+@bp.route("/v/<string:codigo>")
+@policy(PUBLIC)
+@limited
+def verification(codigo):
+    c = verify.by_code(codigo)
+    if c is None:
+        return _public(make_response(render_template("certification/verificacion.html", vista=None), 404))
+    return _public(make_response(render_template("certification/verificacion.html", vista=verify.public_view(c))))
+
+
+@bp.route("/verificacion", methods=["GET", "POST"])
+@policy(PUBLIC)
+@limited
+def verification_upload():
+    resultado, status = None, 200
+    if request.method == "POST":
+        archivo = request.files.get("archivo")
+        if archivo is None or not archivo.filename:
+            flash("Elija el PDF de la constancia.", "error")
+            status = 422
+        else:
+            resultado = verify.check_file(archivo.read(MAX_PDF + 1)[:MAX_PDF])
+    return _public(make_response(render_template("certification/verificar_archivo.html", resultado=resultado),
+                                 status))
+
+
+def _file(data: bytes, mimetype: str, name: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@bp.route("/firma/raiz.pem")
+@policy(PUBLIC)
+def root_pem():
+    return _file(root_certificate(SigningConfig.from_app(current_app)), "application/x-pem-file", "raiz.pem")
+
+
+@bp.route("/firma/sello.pem")
+@policy(PUBLIC)
+def seal_pem():
+    from cryptography.hazmat.primitives import serialization
+    material = load_material(SigningConfig.from_app(current_app))
+    return _file(material.cert.public_bytes(serialization.Encoding.PEM), "application/x-pem-file", "sello.pem")
+
+
+@bp.route("/firma/crl.der")
+@policy(PUBLIC)
+def crl():
+    data = crl_bytes(SigningConfig.from_app(current_app))
+    if data is None:
+        raise NotFound("La lista de revocación la publica la autoridad certificadora de producción.")
+    return _file(data, "application/pkix-crl", "crl.der")
+
+
+@bp.route("/firma/cadena-original")
+@policy(PUBLIC)
+def cadena_spec():
+    path = Path(current_app.config["DOCS_CERTIFICACIONES_DIR"]) / "cadena_original.md"
+    return _file(path.read_bytes(), "text/markdown; charset=utf-8", "cadena_original.md")
+
+
+__all__ = ["bp", "home_entries", "SEAL_CERT"]

@@ -1,0 +1,92 @@
+"""Batch emission (SECURITY J-52): a whole Subdelegación at a cut-off date, killed halfway with
+SIGKILL, resumed by running the same command again: exactly one constancia per patrón, distinct
+gapless folios, every PDF signed; running a finished batch again does nothing."""
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+
+from sqlalchemy import create_engine, text
+
+from tests.credits.helpers import load, row
+
+N = 24
+
+
+def _count(url, sql):
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text(sql)).scalar()
+    finally:
+        engine.dispose()
+
+
+def test_batch_killed_halfway_resumes_without_duplicates_or_gaps(app, client, staff, db_url, tmp_path):
+    load(client, staff["oscar"], [row(i) for i in range(1, N + 1)])
+    env = {**os.environ, "DOCS_SERVICE_DATABASE_URL": db_url, "DOCS_SERVICE_INSTANCE": app.config["DOCS_INSTANCE"],
+           "DOCS_SERVICE_SECRET_KEY": "x", "DOCS_SERVICE_PUBLIC_URL": "http://testserver"}
+    command = [sys.executable, "-m", "docs_service.core.cli", "constancias", "emitir", "--unidad", "3301",
+               "--fecha-corte", date.today().isoformat(), "--procesos", "2", "--bloque", "4"]
+    first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and first.poll() is None:
+        if (_count(db_url, "SELECT count(*) FROM constancia_lote_items WHERE estado = 'emitido'") or 0) >= 4:
+            first.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.05)
+    first.wait(30)
+    assert first.returncode == -signal.SIGKILL, first.stderr.read().decode()[-2000:]
+    interrupted = _count(db_url, "SELECT count(*) FROM constancias")
+    assert 4 <= interrupted < N
+
+    second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert "Reanudando el lote" in second.stdout and f"{N} emitidas" in second.stdout
+    assert _count(db_url, "SELECT count(*) FROM constancias") == N
+    assert _count(db_url, "SELECT count(DISTINCT folio) FROM constancias") == N
+    assert _count(db_url, "SELECT count(DISTINCT nrp) FROM constancias") == N
+    assert _count(db_url, "SELECT max(consecutivo) - min(consecutivo) + 1 FROM constancias") == N  # no gaps
+    assert _count(db_url, "SELECT count(*) FROM constancia_lote_items WHERE estado <> 'emitido'") == 0
+
+    third = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert third.returncode == 0 and "ya terminó" in third.stdout
+    assert _count(db_url, "SELECT count(*) FROM constancias") == N
+
+
+def test_batch_pdfs_are_signed_and_verifiable(app, client, staff, runner, auth):
+    from docs_service.certification.signing import validate_pdf
+    load(client, staff["oscar"], [row(i) for i in range(1, 4)])
+    result = runner.invoke(args=["constancias", "emitir", "--unidad", "3301", "--fecha-corte",
+                                 date.today().isoformat(), "--procesos", "1"])
+    assert result.exit_code == 0, result.output
+    assert "3 emitidas" in result.output and "3 folios distintos" in result.output
+    listed = client.get("/api/v1/constancias", headers=auth(staff["oscar"])).get_json()
+    assert listed["total"] == 3
+    root = client.get("/firma/raiz.pem").data
+    for item in listed["items"]:
+        pdf = client.get(f"/api/v1/constancias/{item['folio']}/pdf", headers=auth(staff["oscar"])).data
+        assert validate_pdf(pdf, root).ok
+    unknown = runner.invoke(args=["constancias", "emitir", "--unidad", "9999", "--fecha-corte", "2026-01-01"])
+    assert unknown.exit_code == 1 and "Subdelegación" in unknown.output
+
+
+def test_batch_as_an_api_job_scoped_to_the_unit(client, staff, auth):
+    load(client, staff["oscar"], [row(i) for i in range(1, 4)])
+    body = {"unidad": "3301", "fecha_corte": date.today().isoformat()}
+    assert client.post("/api/v1/constancias/lotes", json=body, headers=auth(staff["olga"])).status_code == 404
+    started = client.post("/api/v1/constancias/lotes", json=body, headers=auth(staff["oscar"]))
+    assert started.status_code == 202, started.get_json()
+    url = started.headers["Location"]
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        state = client.get(url, headers=auth(staff["oscar"])).get_json()
+        if state["estado"] == "terminado":
+            break
+        time.sleep(0.2)
+    assert state["estado"] == "terminado" and state["por_estado"] == {"emitido": 3} and state["folios_distintos"] == 3
+    assert client.get(url, headers=auth(staff["olga"])).status_code == 404
+    again = client.post("/api/v1/constancias/lotes", json=body, headers=auth(staff["oscar"])).get_json()
+    assert again["lote"] == state["lote"] and again["por_estado"] == {"emitido": 3}
