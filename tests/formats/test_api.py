@@ -228,3 +228,17 @@ def test_format_version_needs_a_definition_and_safe_templates(client, auth, toke
     assert _act(client, auth, tokens["normativo.demo"], doc, 1, "enviar_revision").status_code == 200
     locked = client.put(url, json=good, headers={**normativo, "If-Match": etag()})
     assert locked.status_code == 409 and locked.get_json()["error"] == "version_no_editable"
+
+
+def test_new_version_docx_with_external_relationship_or_ssti_is_refused(app, client, auth, tokens, fmt):
+    """An uploaded DOCX template passes the Normateca's upload checks and, for a format, also: no
+    external relationship of any kind and a sandbox-clean template; refused uploads leave nothing."""
+    from tests.formats.test_templating import _docx_with
+    remote = ('<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+              'relationships/hyperlink" Target="http://ejemplo.invalid/" TargetMode="External"/>')
+    for data, code in ((_docx_with(rels_extra=remote), "relacion_externa_no_permitida"),
+                       (_docx_with("{{ ''.__class__.__mro__ }}"), "plantilla_invalida")):
+        response = _upload_v2(client, auth, tokens, fmt, data)
+        assert response.status_code == 422 and response.get_json()["error"] == code, response.get_json()
+    versions = client.get(f"/api/v1/documentos/{fmt}/versiones", headers=auth(tokens["normativo.demo"])).get_json()
+    assert [v["numero"] for v in versions] == [1]
