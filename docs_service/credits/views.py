@@ -47,7 +47,7 @@ def search_filters(args) -> dict:
     """Page filters, ignoring what is malformed (the API validates strictly; a page just filters)."""
     out = {}
     for key in FILTERS:
-        value = (args.get(key) or "").strip()[:100]
+        value = "".join(c for c in (args.get(key) or "") if c.isprintable()).strip()[:100]  # no NUL for PostgreSQL
         if not value:
             continue
         if key == "fase" and value not in PHASES or key == "concepto" and value not in CONCEPTOS:

@@ -109,3 +109,10 @@ def test_certification_through_the_payments_page(client, people, users, login, a
     assert client.post("/pagos/certificaciones/1/certificacion", data={"csrf_token": csrf_from(page),
                                                                        "version": version}).status_code == 303
     assert "Pagado" in client.get("/creditos/268000001").get_data(as_text=True)
+
+
+def test_search_ignores_control_characters(client, people, login):
+    load(client, people["pedro"], [row(1)])
+    login("pedro")
+    response = client.get("/creditos?razon_social=SINT%00%C3%89TICO&nrp=%01")
+    assert response.status_code == 200 and "268000001" in response.get_data(as_text=True)
