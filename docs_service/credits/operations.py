@@ -53,14 +53,19 @@ def require_actor(user, credit: Credit) -> None:
 
 
 def get_credit(numero: str) -> Credit:
-    credit = db.session.scalar(select(Credit).where(Credit.numero == str(numero)[:20]))
+    if not (str(numero).isascii() and str(numero).isdigit() and len(str(numero)) == 9):
+        raise NotFound()
+    credit = db.session.scalar(select(Credit).where(Credit.numero == str(numero)))
     if credit is None:
         raise NotFound()
     return credit
 
 
 def get_patron(nrp: str) -> Patron:
-    patron = db.session.scalar(select(Patron).where(Patron.nrp == str(nrp).replace("-", "").upper()[:20]))
+    key = str(nrp).replace("-", "").upper()
+    if not (key.isascii() and key.isalnum() and len(key) <= 11):
+        raise NotFound()
+    patron = db.session.scalar(select(Patron).where(Patron.nrp == key))
     if patron is None:
         raise NotFound()
     return patron

@@ -64,3 +64,9 @@ def test_traslado_rejected_returns_the_credit(client, staff):
     credit = get(client, staff["oscar"], numero).get_json()
     assert (credit["fase"], credit["subdelegacion"]["clave"]) == ("NOTIFICADO", "3301")
     assert get(client, staff["otto"], numero).status_code == 404
+
+
+def test_malformed_keys_are_404(client, staff):
+    for path in ("/api/v1/patrones/Z%00123", "/api/v1/patrones/" + "9" * 40, "/api/v1/creditos/12%0045678",
+                 "/api/v1/creditos/１２３４５６７８９"):
+        assert client.get(path, headers=h(staff["oscar"])).status_code == 404, path
