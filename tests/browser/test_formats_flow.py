@@ -20,6 +20,7 @@ def test_find_fill_download_read_back(live_server, browser, users, axe_source, t
     page.set_default_timeout(20000)
     try:
         sign_in(page, base, "operativo.3301", PASSWORD)
+        page.get_by_role("button", name="Menú").click()  # at 390 px the header menu is folded
         page.get_by_role("link", name="Formatos").first.click()
         page.get_by_test_id("buscar").fill("aclaración")
         page.get_by_role("button", name="Buscar").click()
