@@ -78,7 +78,8 @@ def _queue_mail(notices: list[Notification]) -> None:
 
 
 def get_own(user, notification_id: int) -> Notification:
-    notice = db.session.get(Notification, notification_id)
+    # Ids beyond the column's 32 bits are simply absent (PostgreSQL would refuse the comparison).
+    notice = db.session.get(Notification, notification_id) if 0 < notification_id < 2**31 else None
     if notice is None or notice.usuario_id != user.id:
         raise NotFound("La notificación no existe.")
     return notice

@@ -62,6 +62,7 @@ def test_mark_read_one_and_all_and_never_anothers(client, staff, auth):
     assert mine(client, auth, staff["revisor"], no_leidas="true")["total"] == 0
     assert mine(client, auth, staff["revisor"])["total"] == 1
     assert client.post("/api/v1/notificaciones/999999/leida", headers=auth(staff["revisor"])).status_code == 404
+    assert client.post(f"/api/v1/notificaciones/{2**40}/leida", headers=auth(staff["revisor"])).status_code == 404
 
     act(client, staff["revisor"], doc, 1, "devolver", comentario="Corregir")
     act(client, staff["normativo"], doc, 1, "enviar_revision")
