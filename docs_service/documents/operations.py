@@ -110,7 +110,8 @@ def upload_version(actor, document: Document, *, filename: str, data: bytes, res
 
 
 def get_document(document_id: int) -> Document:
-    document = db.session.get(Document, document_id)
+    # Ids beyond the column's 32 bits are simply absent (PostgreSQL would refuse the comparison).
+    document = db.session.get(Document, document_id) if 0 < document_id < 2**31 else None
     if document is None:
         raise NotFound()  # same answer as a hidden one: no existence oracle
     return document

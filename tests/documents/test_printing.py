@@ -69,6 +69,7 @@ def test_pdf_of_a_draft_is_hidden_from_who_cannot_see_it(client, staff, auth):
     assert response.status_code == 404
     assert response.get_json()["code"] == 404 and not response.data.startswith(b"%PDF")
     assert get_pdf(client, auth(staff["revisor"]), doc, 9).status_code == 404
+    assert get_pdf(client, auth(staff["revisor"]), 2**40, 1).status_code == 404  # no database overflow
     assert client.get(f"/api/v1/documentos/{doc}/versiones/1/pdf").status_code == 401
 
 
