@@ -48,7 +48,7 @@ class UnitDetail(MethodView):
     @blp.response(200, UnitOut)
     def get(self, clave):
         """Una unidad por su clave"""
-        unit = queries.unit_by_clave(clave)
+        unit = queries.unit_row(clave)
         if unit is None:
             raise NotFound("La unidad no existe.")
         return unit

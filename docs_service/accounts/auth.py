@@ -1,5 +1,6 @@
-"""How core's access layer finds the caller: the two indexed lookups (by token hash or by user id)
-and the user's roles, built once per process. Registered by `setup` as app.extensions["docs_auth"]."""
+"""How core's access layer finds the caller: one indexed lookup (by token hash or by user id) that
+brings the user's roles along, built once per process. Registered by `setup` as
+app.extensions["docs_auth"]."""
 import functools
 
 from sqlalchemy import bindparam, select
@@ -10,14 +11,15 @@ from .models import ApiToken, Unit, User, UserRole
 
 @functools.cache
 def _statements():
-    """Built once: statement construction costs more than running these indexed lookups."""
-    cols = [User.id, User.nombre, User.activo, User.unidad_id, Unit.clave]
+    """Built once: statement construction costs more than running these indexed lookups. Each returns
+    one row per role of the user (the user's columns repeated), so one round trip does it all."""
+    cols = [User.id, User.nombre, User.activo, User.unidad_id, Unit.clave, UserRole.rol]
     by_token = select(*cols, ApiToken.revocado, ApiToken.expira) \
         .join(ApiToken, ApiToken.usuario_id == User.id).outerjoin(Unit, User.unidad_id == Unit.id) \
-        .where(ApiToken.token_hash == bindparam("h"))
-    by_id = select(*cols).outerjoin(Unit, User.unidad_id == Unit.id).where(User.id == bindparam("uid"))
-    roles = select(UserRole.rol).where(UserRole.usuario_id == bindparam("uid"))
-    return by_token, by_id, roles
+        .outerjoin(UserRole, UserRole.usuario_id == User.id).where(ApiToken.token_hash == bindparam("h"))
+    by_id = select(*cols).outerjoin(Unit, User.unidad_id == Unit.id) \
+        .outerjoin(UserRole, UserRole.usuario_id == User.id).where(User.id == bindparam("uid"))
+    return by_token, by_id
 
 
 class AccountsAuth:
@@ -25,15 +27,15 @@ class AccountsAuth:
 
     @staticmethod
     def lookup(user_id: int | None = None, token_hash: str | None = None):
-        by_token, by_id, roles_of = _statements()
+        by_token, by_id = _statements()
         conn = db.session.connection()
         if token_hash is not None:
-            row = conn.execute(by_token, {"h": token_hash}).first()
+            rows = conn.execute(by_token, {"h": token_hash}).all()
         else:
-            row = conn.execute(by_id, {"uid": user_id}).first()
-        if row is None:
+            rows = conn.execute(by_id, {"uid": user_id}).all()
+        if not rows:
             return None, []
-        return row, conn.execute(roles_of, {"uid": row.id}).scalars().all()
+        return rows[0], [r.rol for r in rows if r.rol is not None]
 
     @staticmethod
     def user_model(user_id: int):

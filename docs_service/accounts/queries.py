@@ -1,5 +1,7 @@
 """Reads for accounts."""
-from sqlalchemy import select
+import functools
+
+from sqlalchemy import bindparam, select
 
 from ..core.db import db
 from .models import ApiToken, Unit, User, UserRole
@@ -30,5 +32,11 @@ def tokens_of(user: User) -> list[ApiToken]:
                               .order_by(ApiToken.creado.desc())).all()
 
 
-def unit_by_clave(clave: str) -> Unit | None:
-    return db.session.scalar(select(Unit).where(Unit.clave == clave))
+@functools.cache
+def _unit_row():
+    return select(*Unit.__table__.c).where(Unit.__table__.c.clave == bindparam("clave"))
+
+
+def unit_row(clave: str):
+    """A unit as a plain row (clave, nombre, tipo, …), for reading: no ORM identity or tracking."""
+    return db.session.connection().execute(_unit_row(), {"clave": clave}).first()

@@ -46,7 +46,8 @@ def make_engine(url: str, busy_timeout_ms: int = 15000):
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn):
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if write_intent() else "BEGIN")
+            # Straight to the driver: the statement needs no compiling, events or result handling.
+            conn.connection.driver_connection.execute("BEGIN IMMEDIATE" if write_intent() else "BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)

@@ -6,6 +6,7 @@ import secrets
 import time
 
 from flask import current_app, g, request
+from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -48,8 +49,33 @@ def configure_logging(level: str) -> None:
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "Task queue depth" is load, not a fault
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions without per-request waste on API calls: the signing serializer
+    is built once per set of keys (Flask builds it on every request), a request without cookies gets
+    an empty session without parsing headers, and a session nobody touched is not saved. Same
+    behaviour otherwise."""
+
+    def get_signing_serializer(self, app):
+        keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        cached = app.extensions.get("docs_session_serializer")
+        if cached is None or cached[0] != keys:
+            cached = app.extensions["docs_session_serializer"] = (keys, super().get_signing_serializer(app))
+        return cached[1]
+
+    def open_session(self, app, request):
+        if "HTTP_COOKIE" not in request.environ and app.secret_key:
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app, session, response):
+        if not session and not session.modified and not session.accessed:
+            return  # what Flask would conclude, without reading seven cookie settings first
+        super().save_session(app, session, response)
+
+
 def init_app(app):
     configure_logging(app.config["DOCS_LOG_LEVEL"])
+    app.session_interface = SessionInterface()
 
     @app.before_request
     def _start():
@@ -75,22 +101,28 @@ def init_app(app):
     return app
 
 
+SECURITY_HEADERS = (("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "DENY"),
+                    ("Referrer-Policy", "same-origin"),
+                    ("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+
+
 def _harden(response):
     headers = response.headers
     headers["X-Request-ID"] = g.get("request_id", "")
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    docs = request.path.startswith("/api/v1/docs")
-    headers.setdefault("Content-Security-Policy", CSP_DOCS if docs else CSP)
-    if request.path.startswith("/api/") and "Cache-Control" not in headers:
-        headers["Cache-Control"] = "no-store"
+    present = {name.lower() for name, _value in headers.items()}  # one pass, not one scan per header
+    for name, value in SECURITY_HEADERS:
+        if name.lower() not in present:
+            headers.add(name, value)
     path = request.path
-    for redact in current_app.extensions.get("docs_log_redactors", ()):  # areas hide secrets in paths
-        path = redact(path)
-    log.info("%s %s %s", request.method, path, response.status_code, extra={
-        "request_id": g.get("request_id"), "method": request.method, "path": path,
-        "status": response.status_code, "user": g.get("user_name"),
-        "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1)})
+    if "content-security-policy" not in present:
+        headers.add("Content-Security-Policy", CSP_DOCS if path.startswith("/api/v1/docs") else CSP)
+    if "cache-control" not in present and path.startswith("/api/"):
+        headers.add("Cache-Control", "no-store")
+    if log.isEnabledFor(logging.INFO):
+        for redact in current_app.extensions.get("docs_log_redactors", ()):  # areas hide secrets in paths
+            path = redact(path)
+        log.info("%s %s %s", request.method, path, response.status_code, extra={
+            "request_id": g.get("request_id"), "method": request.method, "path": path,
+            "status": response.status_code, "user": g.get("user_name"),
+            "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1)})
     return response
