@@ -103,12 +103,11 @@ def peer_app(db_path: str):
         roles = [r for (r,) in conn.execute("SELECT rol FROM usuario_roles WHERE usuario_id = ?", (row[0],))]
         if not roles:
             return error(403, "prohibido")
-        found = conn.execute("SELECT clave, nombre, tipo, ooad_clave, clase, oficial, nota FROM unidades "
-                             "WHERE clave = ?", (clave,)).fetchone()
+        found = conn.execute("SELECT clave, nombre, tipo, ooad_clave FROM unidades WHERE clave = ?",
+                             (clave,)).fetchone()
         if found is None:
             return error(404, "no_encontrado")
-        body = dict(zip(("clave", "nombre", "tipo", "ooad_clave", "clase", "oficial", "nota"), found))
-        body["oficial"] = bool(body["oficial"])
+        body = dict(zip(("clave", "nombre", "tipo", "ooad_clave"), found))
         return Response(json.dumps(body), mimetype="application/json")
 
     return app
