@@ -9,5 +9,6 @@ AREAS = (
     "notifications",
     "formats",
     "certification",
+    "search",
     "web",
 )

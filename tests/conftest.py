@@ -106,7 +106,8 @@ def make_app(db_url, tmp_path, backend):
 
     def factory(**overrides):
         config = {"INSTANCE": str(tmp_path / "instance"), "DATABASE_URL": db_url, "SECRET_KEY": "clave-de-prueba",
-                  "STORAGE": MemoryStorage(), "COOKIE_SECURE": False, "PUBLIC_URL": "http://testserver"}
+                  "STORAGE": MemoryStorage(), "COOKIE_SECURE": False, "PUBLIC_URL": "http://testserver",
+                  "SEARCH_INDEX_DIR": str(tmp_path / "search_index")}
         seal = overrides.pop("SEAL", True)
         config.update(overrides)
         if seal:  # the embedded seal that `init` generates (certification); tests of a missing key pass SEAL=False

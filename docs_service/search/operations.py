@@ -1,0 +1,180 @@
+"""Keeping the projection true: signal receivers write an outbox row in the changing transaction;
+one writer applies pending rows after commit (and before a search, and on init); reindex rebuilds
+into a new generation and swaps it in; verify compares index and database."""
+import logging
+from contextlib import contextmanager
+
+from flask import g, has_request_context
+from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
+
+from ..core import signals
+from ..core.db import after_commit, db
+from ..documents.models import Document, Version
+from .engine import IndexUnavailable, get_engine
+from .models import SearchOutbox
+from .projection import all_entries, document_entries
+
+log = logging.getLogger(__name__)
+BATCH = 200
+
+# Changes that alter what the index must hold, by the signal that announces them.
+WATCHED = (signals.version_uploaded, signals.version_transitioned, signals.version_published,
+           signals.document_abrogated, signals.document_updated)
+
+
+def _document_id(sender) -> int | None:
+    if isinstance(sender, Document):
+        return sender.id
+    if isinstance(sender, Version):
+        return sender.documento_id
+    return None
+
+
+def enqueue(sender, **detail):
+    """Receiver: queue the sender's document in the same transaction, apply after commit."""
+    document_id = _document_id(sender)
+    if document_id is None:
+        return
+    name = detail.get("_signal_name", "cambio")
+    db.session.add(SearchOutbox(documento_id=document_id, motivo=name[:40]))
+    if not g.get("search_apply_queued"):
+        g.search_apply_queued = True
+        after_commit(_apply_after_commit)
+
+
+def _apply_after_commit():
+    g.pop("search_apply_queued", None)
+    try:
+        apply_pending()
+    except IndexUnavailable:
+        log.warning("search index unavailable; outbox rows stay pending until a reindex")
+
+
+def connect_signals():
+    for signal in WATCHED:
+        signal.connect(_receiver_for(signal.name), weak=False)
+
+
+_receivers = {}
+
+
+def _receiver_for(name):
+    if name not in _receivers:
+        def receiver(sender, **detail):
+            enqueue(sender, _signal_name=name, **detail)
+        receiver.__name__ = f"search_outbox_{name}"
+        _receivers[name] = receiver
+    return _receivers[name]
+
+
+@contextmanager
+def _writer_session():
+    """A session of its own that takes the write lock first (SQLite: BEGIN IMMEDIATE even inside a
+    GET request), committed here."""
+    had = "write_intent" in g if has_request_context() else False
+    previous = g.get("write_intent") if has_request_context() else None
+    if has_request_context():
+        g.write_intent = True
+    session = db.new_session()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+        if has_request_context():
+            if had:
+                g.write_intent = previous
+            else:
+                g.pop("write_intent", None)
+
+
+def has_pending() -> bool:
+    session = db.new_session()
+    try:
+        return session.scalar(select(SearchOutbox.id).limit(1)) is not None
+    finally:
+        session.close()
+
+
+def _load(session, ids):
+    return session.scalars(select(Document).where(Document.id.in_(ids)).order_by(Document.id)
+                           .options(selectinload(Document.versions).selectinload(Version.sections))).all()
+
+
+def apply_pending() -> int:
+    """Apply every pending outbox row; returns how many documents were re-projected. The index is
+    written before the rows are deleted, so a crash in between only repeats idempotent work."""
+    engine = get_engine()
+    if not engine.available():
+        raise IndexUnavailable()
+    applied = 0
+    with engine.writer_lock():
+        while True:
+            with _writer_session() as session:
+                rows = session.execute(select(SearchOutbox.id, SearchOutbox.documento_id)
+                                       .order_by(SearchOutbox.id).limit(BATCH)).all()
+                if not rows:
+                    return applied
+                document_ids = {r.documento_id for r in rows}
+                entries = [e for d in _load(session, document_ids) for e in document_entries(d)]
+                engine.add(entries, remove_documents=document_ids)
+                session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_([r.id for r in rows])))
+                applied += len(document_ids)
+
+
+def apply_pending_quietly() -> None:
+    """Before a search: catch up with anything a crashed or concurrent writer left pending."""
+    if has_pending():
+        try:
+            apply_pending()
+        except IndexUnavailable:
+            raise
+        except Exception:  # a failing document must not take search down; it stays pending
+            log.exception("could not apply the search outbox")
+
+
+def reindex() -> int:
+    """Rebuild the whole index from the database into a new generation and swap it in. Returns
+    the number of entries."""
+    engine = get_engine()
+    count = 0
+    with engine.writer_lock():
+        with _writer_session() as session:
+            pending = session.scalars(select(SearchOutbox.id)).all()
+
+        def counted(session):
+            nonlocal count
+            for entry in all_entries(session):
+                count += 1
+                yield entry
+        session = db.new_session()
+        try:
+            engine.rebuild(counted(session))
+        finally:
+            session.close()
+        if pending:
+            with _writer_session() as session:
+                for start in range(0, len(pending), 500):
+                    session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(pending[start:start + 500])))
+    return count
+
+
+def verify() -> dict:
+    """Differences between the index and what the database says it must hold."""
+    apply_pending()
+    session = db.new_session()
+    try:
+        expected = {e.id: e.digest for e in all_entries(session)}
+    finally:
+        session.close()
+    actual = get_engine().fingerprints()
+    return {
+        "entradas": len(expected),
+        "faltantes": sorted(set(expected) - set(actual)),
+        "sobrantes": sorted(set(actual) - set(expected)),
+        "distintas": sorted(k for k in set(expected) & set(actual) if expected[k] != actual[k]),
+    }

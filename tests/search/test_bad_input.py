@@ -1,0 +1,59 @@
+"""Bad queries answer a clear Spanish 400/422, never a 500 (SECURITY.md E 27–28)."""
+import pytest
+
+
+@pytest.fixture
+def combo():
+    """Parsing happens before any engine: one engine is enough here (the odd-but-valid queries run
+    on every engine in test_conformance)."""
+    return ("sqlite", "tantivy")
+
+
+@pytest.fixture
+def token(users):
+    return users("cora", ["consultor"], "09", password=None)[1]
+
+
+@pytest.mark.parametrize("q, error", [
+    ("", "consulta_vacia"),
+    ("   ", "consulta_vacia"),
+    ("de la que y los", "consulta_sin_terminos"),
+    ("AND OR NOT", "consulta_sin_terminos"),
+    ("-", "consulta_sin_terminos"),
+    ("x" * 10000, "consulta_invalida"),
+    ('"acta de notificación', "comillas_sin_cerrar"),
+    ("(notificación OR acta", "parentesis_desbalanceados"),
+    ("notificación)", "parentesis_desbalanceados"),
+    ("*", "comodin_no_permitido"),
+    ("*a*", "comodin_no_permitido"),
+    ("no?ifica", "comodin_no_permitido"),
+    ("no*", "comodin_no_permitido"),
+    ("-embargo", "consulta_invalida"),
+    ("NOT embargo", "consulta_invalida"),
+    (" ".join(f"termino{i}" for i in range(30)), "consulta_invalida"),
+    ("embargo\x00", "consulta_invalida"),
+])
+def test_bad_queries_answer_400_in_spanish(client, token, auth, q, error):
+    response = client.get("/api/v1/busqueda", query_string={"q": q}, headers=auth(token))
+    assert response.status_code == 400, response.get_json()
+    body = response.get_json()
+    assert body["error"] == error and body["message"] and body["code"] == 400
+    assert "errors" in body and "q" in body["errors"]
+
+
+@pytest.mark.parametrize("params, field", [
+    ({"q": "embargo", "vigente_al": "2026-02-30"}, "vigente_al"),
+    ({"q": "embargo", "vigente_al": "mañana"}, "vigente_al"),
+    ({"q": "embargo", "tipo": "novela"}, "tipo"),
+    ({"q": "embargo", "pagina": "0"}, "pagina"),
+    ({"q": "embargo", "por_pagina": "500"}, "por_pagina"),
+    ({}, "q"),
+])
+def test_bad_parameters_answer_422(client, token, auth, params, field):
+    response = client.get("/api/v1/busqueda", query_string=params, headers=auth(token))
+    assert response.status_code == 422, response.get_json()
+    assert field in response.get_json()["errors"]
+
+
+def test_anonymous_is_refused(client):
+    assert client.get("/api/v1/busqueda?q=embargo").status_code == 401

@@ -1,0 +1,51 @@
+"""The search page and the header's search box."""
+import pytest
+
+from tests.search.corpus import load
+
+
+@pytest.fixture
+def combo():
+    return ("sqlite", "tantivy")
+
+
+def test_search_page_shows_highlights_facets_and_links_to_the_numeral(app, client, users, login):
+    load(app, users)
+    users("cata", ["consultor"], "09")
+    login("cata")
+    home = client.get("/").get_data(as_text=True)
+    assert 'role="search"' in home and 'action="/busqueda"' in home  # the header box on every page
+    page = client.get("/busqueda?q=notificación+electrónica")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "<mark>notificación</mark> <mark>electrónica</mark>" in html
+    assert '#n-' in html and "/documentos/1/versiones/2" in html
+    assert 'class="facetas"' in html and "Manual de procedimientos" in html
+
+
+def test_past_date_and_superseded_versions_are_marked(app, client, users, login):
+    corpus = load(app, users)
+    users("cata", ["consultor"], "09")
+    login("cata")
+    past = (corpus["today"].replace(year=corpus["today"].year - 2)).isoformat()
+    html = client.get(f"/busqueda?q=veinticuatro&vigente_al={past}").get_data(as_text=True)
+    assert "<mark>veinticuatro</mark>" in html and 'data-testid="no-vigente"' not in html
+    html = client.get("/busqueda?q=veinticuatro&historico=1").get_data(as_text=True)
+    assert 'data-testid="no-vigente"' in html
+
+
+def test_bad_query_and_bad_date_show_a_spanish_message(app, client, users, login):
+    users("cata", ["consultor"], "09")
+    login("cata")
+    page = client.get('/busqueda?q="acta+de')
+    assert page.status_code == 400 and "Faltan comillas" in page.get_data(as_text=True)
+    page = client.get("/busqueda?q=acta&vigente_al=2026-13-40")
+    assert page.status_code == 422 and "no es válida" in page.get_data(as_text=True)
+
+
+def test_suggestion_link(app, client, users, login):
+    load(app, users)
+    users("cata", ["consultor"], "09")
+    login("cata")
+    html = client.get("/busqueda?q=notifcacion").get_data(as_text=True)
+    assert 'data-testid="sugerencia"' in html and "q=notificacion" in html
