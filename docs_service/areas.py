@@ -10,5 +10,6 @@ AREAS = (
     "formats",
     "certification",
     "search",
+    "consultations",
     "web",
 )

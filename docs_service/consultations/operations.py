@@ -1,0 +1,245 @@
+"""Business rules of consultas: register (routing and due date), turn, analyse, answer with
+citations of exact published versions, start a criterio normativo draft, and flag answers whose
+cited versions stopped being in force."""
+import re
+
+from sqlalchemy import func, select
+
+from ..accounts.models import Unit, User
+from ..core import signals as core_signals
+from ..core.db import db, utcnow
+from ..core.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed, NotFound
+from ..core.fechas import hoy
+from ..documents import operations as documents
+from ..documents.models import PUBLISHED_STATES, Document, Version
+from ..documents.queries import sees_drafts
+from ..workflow.calendar import add_business_days
+from . import signals
+from .models import ESTADOS, Cita, Consulta
+
+PLAZO_DIAS_HABILES = {"general": 15, "patron": 10}
+CENTRAL = "09"  # the División answers general consultas
+NRP = re.compile(r"[A-Z0-9]{10,11}")
+MAX_CITAS = 30
+
+# (estado, acción) -> nuevo estado
+TRANSITIONS = {("recibida", "turnar"): "turnada", ("turnada", "turnar"): "turnada",
+               ("en_analisis", "turnar"): "turnada", ("turnada", "analizar"): "en_analisis"}
+
+
+def _text(value, field, limit, required=True) -> str:
+    value = (value or "").strip()
+    if any(ord(c) < 32 and c not in "\n\t\r" for c in value):
+        raise InvalidInput("El texto contiene caracteres de control.", errors={field: ["Caracteres no permitidos."]})
+    if required and not value:
+        raise InvalidInput(f"Falta el dato «{field}».", errors={field: ["Este dato es obligatorio."]})
+    if len(value) > limit:
+        raise InvalidInput(f"El dato «{field}» excede {limit} caracteres.", errors={field: [f"Máximo {limit} caracteres."]})
+    return value
+
+
+def _unit(clave: str, field: str) -> Unit:
+    unit = db.session.scalar(select(Unit).where(Unit.clave == (clave or "").strip()))
+    if unit is None:
+        raise InvalidInput(f"La unidad «{(clave or '')[:10]}» no existe.", code="unidad_invalida",
+                           errors={field: ["Clave de unidad no válida."]})
+    return unit
+
+
+def _next_folio() -> str:
+    year = hoy().year
+    prefix = f"CON-{year}-"
+    last = db.session.scalar(select(func.max(Consulta.folio)).where(Consulta.folio.like(prefix + "%")))
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:06d}"
+
+
+def register(actor, *, tipo: str, asunto: str, descripcion: str, solicitante: str, competente: str | None = None,
+             nrp: str | None = None) -> Consulta:
+    """A general question goes to the División; a patrón's concrete situation to the competent
+    Subdelegación (required, with the NRP)."""
+    if tipo not in PLAZO_DIAS_HABILES:
+        raise InvalidInput("Tipo de consulta no válido.", errors={"tipo": ["Debe ser general o patron."]})
+    asker = _unit(solicitante, "solicitante")
+    if tipo == "patron":
+        nrp = (nrp or "").strip().upper().replace("-", "").replace(" ", "")
+        if not NRP.fullmatch(nrp):
+            raise InvalidInput("Indique el registro patronal (NRP) de 10 u 11 caracteres.", code="nrp_invalido",
+                               errors={"nrp": ["Registro patronal no válido."]})
+        if not competente:
+            raise InvalidInput("Indique la Subdelegación competente para la situación del patrón.",
+                               errors={"competente": ["Este dato es obligatorio."]})
+        answering = _unit(competente, "competente")
+        if answering.tipo != "subdelegacion":
+            raise InvalidInput("La consulta de un patrón la responde una Subdelegación.", code="unidad_invalida",
+                               errors={"competente": ["Debe ser una Subdelegación (DDSS)."]})
+    else:
+        nrp = None
+        answering = _unit(CENTRAL, "competente")
+    received = hoy()
+    consulta = Consulta(folio=_next_folio(), tipo=tipo, asunto=_text(asunto, "asunto", 300),
+                        descripcion=_text(descripcion, "descripcion", 20000), nrp=nrp, solicitante_id=asker.id,
+                        competente_id=answering.id, estado="recibida", autor_id=actor.id,
+                        fecha_recepcion=received,
+                        fecha_limite=add_business_days(received, PLAZO_DIAS_HABILES[tipo]))
+    db.session.add(consulta)
+    db.session.flush()
+    signals.consulta_registered.send(consulta, actor=actor, folio=consulta.folio, tipo=tipo,
+                                     competente=answering.clave)
+    return consulta
+
+
+def transition(actor, consulta: Consulta, accion: str, *, asignado: str | None = None) -> Consulta:
+    new = TRANSITIONS.get((consulta.estado, accion))
+    if new is None:
+        permitidas = sorted({a for (s, a) in TRANSITIONS if s == consulta.estado}
+                            | ({"responder"} if consulta.estado in ("turnada", "en_analisis") else set()))
+        raise InvalidTransition(f"No se puede «{accion}» una consulta «{ESTADOS[consulta.estado]}».",
+                                permitidas=permitidas, estado=consulta.estado)
+    if accion == "turnar":
+        user = db.session.scalar(select(User).where(User.nombre == (asignado or "").strip(), User.activo.is_(True)))
+        if user is None or not user.has_role("consultor"):
+            raise InvalidInput("Turne la consulta a una persona activa con rol consultor.", code="asignado_invalido",
+                               errors={"asignado": ["Usuario no válido."]})
+        consulta.asignado_id = user.id
+    elif consulta.asignado_id != actor.id:
+        raise NotAllowed("Solo quien tiene turnada la consulta puede analizarla.", code="no_asignado")
+    previous = consulta.estado
+    consulta.estado = new
+    db.session.flush()
+    signals.consulta_transitioned.send(consulta, actor=actor, folio=consulta.folio, accion=accion,
+                                       de=previous, a=new)
+    return consulta
+
+
+def _cited_version(actor, documento_id: int, numero: int) -> Version:
+    version = db.session.scalar(select(Version).where(Version.documento_id == documento_id,
+                                                      Version.numero == numero))
+    # a draft cannot be cited; to whoever may not see drafts it does not exist at all
+    if version is None or (version.estado not in PUBLISHED_STATES and not sees_drafts(actor)):
+        raise InvalidInput("La versión citada no existe.", code="cita_invalida",
+                           errors={"citas": [f"Documento {documento_id}, versión {numero}: no existe."]})
+    if version.estado not in PUBLISHED_STATES:
+        raise InvalidInput("Solo se citan versiones publicadas.", code="cita_invalida",
+                           errors={"citas": [f"La versión {numero} está en trámite."]})
+    return version
+
+
+def answer(actor, consulta: Consulta, *, respuesta: str, citas: list, criterio: dict | None = None) -> Consulta:
+    """Answer with text and citations (document, version, numeral); with `criterio` ({clave,
+    titulo}) also start a criterio normativo draft holding the answer."""
+    if consulta.estado not in ("turnada", "en_analisis"):
+        raise InvalidTransition(f"No se puede responder una consulta «{ESTADOS[consulta.estado]}».",
+                                permitidas=sorted({a for (s, a) in TRANSITIONS if s == consulta.estado}),
+                                estado=consulta.estado)
+    if consulta.asignado_id != actor.id:
+        raise NotAllowed("Solo quien tiene turnada la consulta puede responderla.", code="no_asignado")
+    respuesta = _text(respuesta, "respuesta", 50000)
+    if len(citas) > MAX_CITAS:
+        raise InvalidInput(f"Máximo {MAX_CITAS} citas.", errors={"citas": [f"Máximo {MAX_CITAS}."]})
+    if not citas and not criterio:
+        raise InvalidInput("Cite al menos un numeral vigente, o inicie un criterio normativo si no existe.",
+                           code="sin_citas", errors={"citas": ["Este dato es obligatorio."]})
+    seen = set()
+    for cita in citas:
+        version = _cited_version(actor, cita["documento_id"], cita["version"])
+        numeral = (cita.get("numeral") or "").strip()
+        if numeral and numeral not in {s.numeral for s in version.sections}:
+            raise InvalidInput(f"La versión {version.numero} de {version.document.clave} no tiene el numeral «{numeral[:64]}».",
+                               code="cita_invalida", errors={"citas": ["Numeral inexistente en esa versión."]})
+        if (version.id, numeral) in seen:
+            continue
+        seen.add((version.id, numeral))
+        consulta.citas.append(Cita(version_id=version.id, numeral=numeral))
+    if criterio:
+        consulta.criterio_documento_id = _start_criterio(actor, consulta, respuesta, criterio).id
+    consulta.respuesta, consulta.respondida, consulta.respondida_por_id = respuesta, utcnow(), actor.id
+    consulta.estado = "respondida"
+    consulta.citas_desactualizadas = False
+    db.session.flush()
+    for cita in consulta.citas:
+        _check_current(cita)
+    signals.consulta_answered.send(consulta, actor=actor, folio=consulta.folio, citas=len(consulta.citas),
+                                   criterio=consulta.criterio_documento_id)
+    return consulta
+
+
+def _start_criterio(actor, consulta: Consulta, respuesta: str, criterio: dict) -> Document:
+    document = documents.create_document(
+        actor, clave=criterio.get("clave", ""), titulo=criterio.get("titulo") or f"Criterio normativo: {consulta.asunto}",
+        tipo="criterio_normativo", area="División de Registro y Administración de Aplicaciones",
+        fundamento=f"Consulta {consulta.folio}.")
+    body = (f"# {document.titulo}\n\nProyecto derivado de la consulta {consulta.folio}.\n\n"
+            f"1. Planteamiento\n{consulta.descripcion}\n\n2. Criterio\n{respuesta}\n")
+    documents.upload_version(actor, document, filename="criterio.md", data=body.encode("utf-8"),
+                             resumen=f"Proyecto de criterio a partir de la consulta {consulta.folio}.")
+    return document
+
+
+def _check_current(cita: Cita) -> bool:
+    """Flag a citation whose version is no longer the document's current publication."""
+    version = cita.version
+    if version.estado == "publicado" and version.document.abrogado_desde is None:
+        return False
+    motivo = ("documento abrogado" if version.document.abrogado_desde is not None or version.estado == "abrogado"
+              else "versión sustituida")
+    if not cita.desactualizada:
+        cita.desactualizada, cita.motivo = True, motivo
+    return True
+
+
+def flag_outdated(document: Document) -> list[Consulta]:
+    """After a publication or abrogation of `document`: flag the answered consultas citing a
+    version of it that is no longer current."""
+    flagged = []
+    rows = db.session.scalars(select(Cita).join(Version, Cita.version_id == Version.id)
+                              .where(Version.documento_id == document.id, Cita.desactualizada.is_(False))).all()
+    for cita in rows:
+        if _check_current(cita):
+            consulta = db.session.get(Consulta, cita.consulta_id)
+            if not consulta.citas_desactualizadas:
+                consulta.citas_desactualizadas = True
+                flagged.append(consulta)
+    db.session.flush()
+    for consulta in flagged:
+        signals.consulta_outdated.send(consulta, actor=None, folio=consulta.folio, documento=document.clave,
+                                       autor=consulta.autor_id)
+        _notify_author(consulta, document)
+    return flagged
+
+
+def _notify_author(consulta: Consulta, document: Document) -> None:
+    """Tell who registered the consulta, through the notifications area when it is installed."""
+    from flask import current_app
+    if "notifications" not in {a.name for a in current_app.extensions.get("docs_areas", ())}:
+        return
+    from ..notifications.operations import notify, page_path
+    # "publicada": the notifications area's kinds are a checked list; a new version (or the
+    # abrogating one) of the cited document was published
+    notify([db.session.get(User, consulta.autor_id)], "publicada",
+           f"La consulta {consulta.folio} cita una versión de {document.clave} que ya no está vigente",
+           enlace=page_path("consultations_pages.detail", folio=consulta.folio),
+           detalle="Revise la respuesta: la versión citada fue sustituida o el documento abrogado.",
+           clave=f"cita_desactualizada:{consulta.id}:{document.id}:{document.versions[-1].numero}")
+
+
+def on_change(sender, **_detail):
+    """Receiver of version_published / document_abrogated (sent inside the changing transaction)."""
+    document = sender if isinstance(sender, Document) else getattr(sender, "document", None)
+    if document is not None:
+        flag_outdated(document)
+
+
+def connect_signals():
+    core_signals.version_published.connect(on_change, weak=False)
+    core_signals.document_abrogated.connect(on_change, weak=False)
+
+
+def get(folio: str) -> Consulta:
+    consulta = db.session.scalar(select(Consulta).where(Consulta.folio == (folio or "")[:20]))
+    if consulta is None:
+        raise NotFound("La consulta no existe.")
+    return consulta
+
+
+__all__ = ["register", "transition", "answer", "flag_outdated", "get", "Conflict"]
