@@ -5,6 +5,7 @@ import re
 
 from sqlalchemy import func, select
 
+from ..accounts.catalog import CENTRAL_CLAVE
 from ..accounts.models import Unit, User
 from ..core import signals as core_signals
 from ..core.db import db, utcnow
@@ -18,7 +19,7 @@ from . import signals
 from .models import ESTADOS, Cita, Consulta
 
 PLAZO_DIAS_HABILES = {"general": 15, "patron": 10}
-CENTRAL = "09"  # the División answers general consultas
+CENTRAL = CENTRAL_CLAVE  # the División (central level) answers general consultas
 NRP = re.compile(r"[A-Z0-9]{10,11}")
 MAX_CITAS = 30
 

@@ -19,7 +19,7 @@ def test_consultor_searches_and_answers_citing_a_numeral(live_server, browser, u
     with live_server.app_context():
         operations.reindex()
     corpus = load(live_server, users)
-    users("cony", ["consultor"], "09")
+    users("cony", ["consultor"], "NC")
     base = live_server.base_url
     context = browser.new_context(locale="es-MX", viewport={"width": viewport[0], "height": viewport[1]})
     page = context.new_page()

@@ -12,9 +12,9 @@ from tests.search.corpus import MANUAL_V2, load
 @pytest.fixture
 def people(users):
     return {name: users(name, roles, unit, password=None)[1]
-            for name, roles, unit in (("cony", ["consultor"], "09"), ("cruz", ["consultor"], "09"),
-                                      ("nora", ["normativo"], "09"), ("rita", ["revisor"], "09"),
-                                      ("tito", ["titular"], "09"), ("aldo", ["auditor"], "09"),
+            for name, roles, unit in (("cony", ["consultor"], "NC"), ("cruz", ["consultor"], "NC"),
+                                      ("nora", ["normativo"], "NC"), ("rita", ["revisor"], "NC"),
+                                      ("tito", ["titular"], "NC"), ("aldo", ["auditor"], "NC"),
                                       ("oscar", ["operativo"], "3301"))}
 
 
@@ -47,16 +47,16 @@ def test_register_gives_folio_due_date_and_routing(client, people):
     assert general.status_code == 201, general.get_json()
     body = general.get_json()
     assert body["folio"].startswith("CON-") and body["folio"].endswith("000001")
-    assert body["estado"] == "recibida" and body["competente"]["clave"] == "09"
+    assert body["estado"] == "recibida" and body["competente"]["clave"] == "NC"
     from datetime import date
     received = date.fromisoformat(body["fecha_recepcion"])
     assert date.fromisoformat(body["fecha_limite"]) == add_business_days(received, 15)
-    patron = register(client, people["cony"], tipo="patron", competente="3302", nrp="Y5412345101")
-    assert patron.status_code == 201 and patron.get_json()["competente"]["clave"] == "3302"
+    patron = register(client, people["cony"], tipo="patron", competente="3333", nrp="Y5412345101")
+    assert patron.status_code == 201 and patron.get_json()["competente"]["clave"] == "3333"
     assert patron.get_json()["folio"].endswith("000002")
     for bad, field in (({"tipo": "patron", "nrp": "Y5412345101"}, "competente"),
                        ({"tipo": "patron", "competente": "33", "nrp": "Y5412345101"}, "competente"),
-                       ({"tipo": "patron", "competente": "3302", "nrp": "x"}, "nrp"),
+                       ({"tipo": "patron", "competente": "3333", "nrp": "x"}, "nrp"),
                        ({"solicitante": "7777"}, "solicitante"), ({"asunto": ""}, "asunto")):
         refused = register(client, people["cony"], **bad)
         assert refused.status_code == 422 and field in refused.get_json()["errors"], (bad, refused.get_json())

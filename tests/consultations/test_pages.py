@@ -7,7 +7,7 @@ from tests.search.corpus import load
 
 def test_register_turn_search_cite_and_answer_through_the_pages(app, client, users, login):
     load(app, users)
-    users("cony", ["consultor"], "09")
+    users("cony", ["consultor"], "NC")
     login("cony")
     page = client.get("/consultas/nueva")
     assert page.status_code == 200

@@ -1,6 +1,6 @@
 """A small normative corpus walked through the real workflow, with vigencias relative to today:
 a manual with two versions (v1 superseded), a criterion abrogated by another, an instructivo in
-force only from next month, a format, and a draft only the workflow roles may find."""
+force only from next month, a lineamiento, and a draft only the workflow roles may find."""
 from datetime import timedelta
 
 from docs_service.core.access import load_principal
@@ -67,7 +67,7 @@ SUB = "Subdirección de Cobranza"
 
 
 def load(app, users):
-    ids = {name: users(name, [rol], "09", password=None)[0]
+    ids = {name: users(name, [rol], "NC", password=None)[0]
            for name, rol in (("nadia", "normativo"), ("rosa", "revisor"), ("tere", "titular"), ("vico", "validador"))}
     today = hoy()
     with app.app_context(), transaction():
@@ -98,7 +98,7 @@ def load(app, users):
         publish(nuevo, CRITERIO_NUEVO, -10)
         instructivo = create("9312-004-001", "Instructivo de llenado", "instructivo", DGR)
         publish(instructivo, INSTRUCTIVO, 30)
-        formato = create("9312-009-001", "Acta de notificación", "formato", DGR)
+        formato = create("9312-009-001", "Lineamiento del acta de notificación", "lineamiento", DGR)
         publish(formato, FORMATO, -50)
         borrador = create("9312-003-099", "Borrador reservado", "manual_procedimientos", DGR)
         docs.upload_version(who["nadia"], borrador, filename="b.md", data=BORRADOR.encode(), resumen="Borrador")

@@ -11,7 +11,7 @@ def combo():
 
 @pytest.fixture
 def token(users):
-    return users("cora", ["consultor"], "09", password=None)[1]
+    return users("cora", ["consultor"], "NC", password=None)[1]
 
 
 @pytest.mark.parametrize("q, error", [

@@ -20,7 +20,7 @@ def found(answer):
 
 @pytest.fixture
 def consultor(users):
-    return users("cora", ["consultor"], "09", password=None)[1]
+    return users("cora", ["consultor"], "NC", password=None)[1]
 
 
 # (query params, entries that must be found, entries that must not be found); dates are offsets
@@ -52,7 +52,7 @@ CASES = [
     ({"q": "tinta"}, [], [("9312-004-001", 1, "1")]),
     ({"q": "tinta", "dia": 40}, [("9312-004-001", 1, "1")], []),
     # filters
-    ({"q": "notificación", "tipo": "formato"}, [("9312-009-001", 1, "1")], [(MANUAL, 2, "1")]),
+    ({"q": "notificación", "tipo": "lineamiento"}, [("9312-009-001", 1, "1")], [(MANUAL, 2, "1")]),
     ({"q": "subdelegaciones", "area": "Subdirección de Cobranza"}, [(NUEVO, 1, "1")], [(MANUAL, 2, "1")]),
     ({"q": "notificación", "clave": MANUAL}, [(MANUAL, 2, "10 e)")], [("9312-009-001", 1, "1")]),
 ]
@@ -129,9 +129,9 @@ def test_facets_count_what_matches(client, corpus, consultor):
     answer = hits(client, consultor, q="notificación")
     assert sum(answer["facetas"]["tipo"].values()) == answer["total"]
     assert sum(answer["facetas"]["area"].values()) == answer["total"]
-    formatos = [i for i in answer["items"] if i["tipo"] == "formato"]
-    assert answer["facetas"]["tipo"]["formato"] == len(formatos) >= 2  # sections and the whole version
-    assert hits(client, consultor, q="notificación", tipo="formato")["total"] == len(formatos)
+    formatos = [i for i in answer["items"] if i["tipo"] == "lineamiento"]
+    assert answer["facetas"]["tipo"]["lineamiento"] == len(formatos) >= 2  # sections and the whole version
+    assert hits(client, consultor, q="notificación", tipo="lineamiento")["total"] == len(formatos)
 
 
 def test_highlights_are_correct_on_accented_text(client, corpus, consultor):
@@ -159,7 +159,7 @@ def test_drafts_reach_only_workflow_roles(client, corpus, consultor, users):
     refused = client.get("/api/v1/busqueda", query_string={"q": "zafiro", "borradores": "true"},
                          headers={"Authorization": f"Bearer {consultor}"})
     assert refused.status_code == 403 and refused.get_json()["error"] == "borradores_no_permitidos"
-    normativo = users("nico", ["normativo"], "09", password=None)[1]
+    normativo = users("nico", ["normativo"], "NC", password=None)[1]
     assert hits(client, normativo, q="zafiro")["total"] == 0
     drafts = hits(client, normativo, q="zafiro", borradores="true")
     assert ("9312-003-099", 1, "1") in found(drafts)

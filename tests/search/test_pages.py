@@ -11,7 +11,7 @@ def combo():
 
 def test_search_page_shows_highlights_facets_and_links_to_the_numeral(app, client, users, login):
     load(app, users)
-    users("cata", ["consultor"], "09")
+    users("cata", ["consultor"], "NC")
     login("cata")
     home = client.get("/").get_data(as_text=True)
     assert 'role="search"' in home and 'action="/busqueda"' in home  # the header box on every page
@@ -25,7 +25,7 @@ def test_search_page_shows_highlights_facets_and_links_to_the_numeral(app, clien
 
 def test_past_date_and_superseded_versions_are_marked(app, client, users, login):
     corpus = load(app, users)
-    users("cata", ["consultor"], "09")
+    users("cata", ["consultor"], "NC")
     login("cata")
     past = (corpus["today"].replace(year=corpus["today"].year - 2)).isoformat()
     html = client.get(f"/busqueda?q=veinticuatro&vigente_al={past}").get_data(as_text=True)
@@ -35,7 +35,7 @@ def test_past_date_and_superseded_versions_are_marked(app, client, users, login)
 
 
 def test_bad_query_and_bad_date_show_a_spanish_message(app, client, users, login):
-    users("cata", ["consultor"], "09")
+    users("cata", ["consultor"], "NC")
     login("cata")
     page = client.get('/busqueda?q="acta+de')
     assert page.status_code == 400 and "Faltan comillas" in page.get_data(as_text=True)
@@ -45,7 +45,7 @@ def test_bad_query_and_bad_date_show_a_spanish_message(app, client, users, login
 
 def test_suggestion_link(app, client, users, login):
     load(app, users)
-    users("cata", ["consultor"], "09")
+    users("cata", ["consultor"], "NC")
     login("cata")
     html = client.get("/busqueda?q=notifcacion").get_data(as_text=True)
     assert 'data-testid="sugerencia"' in html and "q=notificacion" in html

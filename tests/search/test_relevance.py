@@ -6,7 +6,7 @@ from benchmarks.search_relevance import QUERIES, mrr
 def test_mrr_at_10_on_the_demo_corpus(app, runner, client, users):
     loaded = runner.invoke(args=["demo"])
     assert loaded.exit_code == 0, loaded.output
-    token = users("rele", ["consultor"], "09", password=None)[1]
+    token = users("rele", ["consultor"], "NC", password=None)[1]
 
     def run(q):
         response = client.get("/api/v1/busqueda", query_string={"q": q},
