@@ -180,8 +180,8 @@ class PostgresEngine:
             where.append(self._compile(parsed.expr, params))
         rank_q = self._rank_query(parsed)
         params["rank_q"] = rank_q
-        # normalisation 1: rank / (1 + log(length)), so a short section outranks the whole version
-        rank = "ts_rank(tsv, to_tsquery('simple', :rank_q), 1)" if rank_q else "0"
+        # normalisation 2: rank / length, so a short section outranks the whole version
+        rank = "ts_rank(tsv, to_tsquery('simple', :rank_q), 2)" if rank_q else "0"
         condition = " AND ".join(where)
         boost = " + CASE WHEN numeral = :numeral THEN :boost ELSE 0 END" if parsed.numeral else ""
         params.update(limit=request.limit, offset=request.offset, boost=NUMERAL_BOOST)
