@@ -19,17 +19,19 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.extensions["docs_storage"] = test_config["STORAGE"]
 
     from .areas import AREAS
-    from .core import access, areas, errors, http, storage
+    from .core import access, areas, errors, http, openapi, routing, storage
     from .core.cli import register_commands
     from .extensions import api, csrf, db, login_manager
 
+    routing.init_app(app)  # before any rule is added
     db.init_app(app)
     storage.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
-    api.init_app(app)
+    openapi.init_app(app, api)
     register_commands(app)
-    areas.install(app, api, areas.load(__name__, AREAS))
+    with app.app_context():  # the OpenAPI document is built with this app's configuration
+        areas.install(app, api, areas.load(__name__, AREAS))
     errors.init_app(app)   # after the Api: our handlers answer in Spanish, JSON or HTML
     http.init_app(app)     # request id before authorization
     access.init_app(app)

@@ -32,7 +32,7 @@ SETTINGS = {
     "LOG_LEVEL": (str, "INFO"),
     "ADMIN_PASSWORD": (str, ""),
     "ACUSE_PLAZO_DIAS_HABILES": (int, 10),
-    "CLAVE_PATTERN": (str, r"[0-9A-Z]{4}-\d{3}-\d{3}"),
+    "CLAVE_PATTERN": (str, r"[0-9A-Z]{4}-[0-9]{3}-[0-9]{3}"),
     "SMTP_URL": (str, ""),  # unset: notifications stay in-app only
     "SMTP_FROM": (str, "Normateca de Cobranza <normateca@localhost>"),
     "SMTP_TIMEOUT": (float, 10.0),

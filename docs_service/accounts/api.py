@@ -1,10 +1,10 @@
 """Accounts API: the caller, units, users and tokens."""
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..core.access import AUTHENTICATED, policy, require, roles
 from ..core.api_helpers import etag_of, list_schema, paginate, require_if_match
+from ..core.blueprint import Blueprint
 from ..core.db import db
 from ..core.errors import NotFound
 from . import operations as ops
@@ -83,6 +83,7 @@ class UserDetail(MethodView):
         return user, 200, {"ETag": _user_etag(user)}
 
     @policy(roles("admin"))
+    @blp.if_match
     @blp.arguments(UserUpdate)
     @blp.response(200, UserOut)
     def patch(self, data, user_id):
@@ -102,7 +103,7 @@ class UserTokens(MethodView):
         return queries.tokens_of(ops.get_user(user_id))
 
     @policy(roles("admin"))
-    @blp.arguments(TokenCreate)
+    @blp.arguments(TokenCreate, required=False)
     @blp.response(201, TokenCreated)
     def post(self, data, user_id):
         """Emitir un token de API (el secreto se muestra solo esta vez)"""
@@ -119,6 +120,6 @@ class TokenDetail(MethodView):
         """Revocar un token (el propio, o cualquiera siendo admin)"""
         token = db.session.get(ApiToken, token_id)
         if token is None:
-            raise NotFound("El token no existe.")
+            raise NotFound()  # the same answer as someone else's token: ids cannot be enumerated
         require(g.user.has_role("admin") or token.usuario_id == g.user.id, hide=True)
         return ops.revoke_token(g.user, token)

@@ -2,11 +2,12 @@
 import json
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..core.access import policy, roles
 from ..core.api_helpers import PageQuery, list_schema, paginate
+from ..core.blueprint import Blueprint
+from ..core.fields import DateTime
 from .queries import trail_stmt
 
 blp = Blueprint("auditoria", __name__, url_prefix="/api/v1", description="Bitácora de auditoría.")
@@ -24,7 +25,7 @@ class AuditQuery(PageQuery):
 
 class AuditOut(Schema):
     id = fields.Integer()
-    fecha = fields.DateTime()
+    fecha = DateTime()
     actor = fields.String()
     roles = fields.String()
     accion = fields.String()

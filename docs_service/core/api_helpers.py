@@ -43,9 +43,11 @@ def etag_of(kind: str, obj_id, version) -> str:
 
 
 def require_if_match(current: str) -> None:
-    """A write that replaces state must name the version it read."""
-    sent = request.headers.get("If-Match")
-    if not sent:
-        raise PreconditionRequired()
-    if current not in [t.strip() for t in sent.split(",")] and sent.strip() != "*":
+    """A write that replaces state must name the version it read: no header, or `*` (which would
+    match any version), is 428; another version is 409. Document it with `@blp.if_match`."""
+    sent = (request.headers.get("If-Match") or "").strip()
+    tags = [t.strip() for t in sent.split(",") if t.strip()]
+    if not tags or "*" in tags:
+        raise PreconditionRequired("Envíe el encabezado If-Match con la ETag que leyó (no se acepta «*»).")
+    if current not in tags:
         raise StaleVersion(etag_actual=current)

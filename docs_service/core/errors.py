@@ -211,7 +211,10 @@ def init_app(app):
         status = err.code or 500
         data = getattr(err, "data", None) or {}
         errors = translate(data.get("messages")) if data.get("messages") else None
-        if errors and isinstance(errors, dict) and set(errors) <= {"json", "form", "query", "files", "headers", "querystring"} and len(errors) == 1:
+        # One location's field errors come unwrapped ({campo: [...]}); a message about the whole
+        # body stays under its location ({"json": [...]}): `errors` is always an object.
+        if errors and isinstance(errors, dict) and set(errors) <= {"json", "form", "query", "files", "headers", "querystring"} and len(errors) == 1 \
+                and isinstance(next(iter(errors.values())), dict):
             errors = next(iter(errors.values()))
         message = HTTP_MESSAGES.get(status, err.description or "Error.")
         if status == 400 and data.get("messages", {}).get("json") == {"_schema": ["Invalid input type."]}:

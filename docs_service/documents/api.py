@@ -1,11 +1,10 @@
 """Documents API: catalog (also as in force on a date), metadata, versions, files, diff."""
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
-from flask_smorest.fields import Upload
 
 from ..core.access import AUTHENTICATED, accepts_multipart, policy, roles
-from ..core.api_helpers import StrictSchema, etag_of, list_schema, require_if_match
+from ..core.api_helpers import etag_of, list_schema, require_if_match
+from ..core.blueprint import MULTIPART, Blueprint
 from ..core.db import writes
 from ..core.errors import InvalidInput, refused_as
 from ..core.fechas import hoy
@@ -21,10 +20,6 @@ blp = Blueprint("documentos", __name__, url_prefix="/api/v1", description="Docum
 NORMATIVO = roles("normativo")
 
 
-class FileForm(StrictSchema):
-    archivo = Upload(required=True, metadata={"description": "DOCX, PDF o Markdown."})
-
-
 def document_etag(document):
     return etag_of("documento", document.id, document.lock)
 
@@ -38,7 +33,7 @@ def present(document, version=None, in_force_day=None):
     if version is None and in_force_day is not None:
         version = queries.version_in_force(document, in_force_day)
     document.version_vigente = version
-    document.versiones = len(document.versions)
+    document.versiones = len(queries.visible_versions(g.user, document))  # a count must not reveal drafts
     return document
 
 
@@ -74,6 +69,7 @@ class DocumentItem(MethodView):
         return present(document, in_force_day=hoy()), 200, {"ETag": document_etag(document)}
 
     @policy(NORMATIVO)
+    @blp.if_match
     @blp.arguments(DocumentUpdate)
     @blp.response(200, DocumentDetail)
     def patch(self, data, document_id):
@@ -101,17 +97,16 @@ class Versions(MethodView):
     def get(self, document_id):
         """Versiones visibles del documento"""
         document = visible_document(document_id)
-        return [v for v in document.versions if queries.can_view_version(g.user, v)]
+        return queries.visible_versions(g.user, document)
 
     @policy(NORMATIVO)
     @accepts_multipart
-    @blp.arguments(UploadForm, location="form")
-    @blp.arguments(FileForm, location="files")
+    @blp.arguments(UploadForm, location=MULTIPART)
     @blp.response(201, VersionSummary)
-    def post(self, form, files, document_id):
+    def post(self, form, document_id):
         """Cargar una versión nueva (DOCX, PDF o Markdown) con su resumen de cambios"""
         document = ops.get_document(document_id)
-        archivo = files["archivo"]
+        archivo = form["archivo"]
         data = archivo.read()
         with refused_as("upload_rechazado", documento_id=document.id, tamano=len(data)):
             version = ops.upload_version(g.user, document, filename=archivo.filename, data=data,
@@ -158,7 +153,8 @@ class DocumentDiff(MethodView):
         old = visible_version(document_id, args["de"])
         new = visible_version(document_id, args["a"])
         if old.id == new.id:
-            raise InvalidInput("Indique dos versiones distintas.", errors={"a": ["Debe ser distinta de «de»."]})
+            raise InvalidInput("Indique dos versiones distintas.", code="versiones_iguales",
+                               errors={"a": ["Debe ser distinta de «de»."]})
         return diff_versions(old, new)
 
 

@@ -60,7 +60,8 @@ def add_relation(actor, document: Document, *, tipo: str, clave: str, numerales:
         raise InvalidInput(f"No existe el documento con clave {clave[:32]}.", code="documento_relacionado_inexistente",
                            errors={"relaciones": ["Clave inexistente."]})
     if target.id == document.id:
-        raise InvalidInput("Un documento no puede relacionarse consigo mismo.", errors={"relaciones": ["Misma clave."]})
+        raise InvalidInput("Un documento no puede relacionarse consigo mismo.", code="relacion_consigo_mismo",
+                           errors={"relaciones": ["Misma clave."]})
     exists = db.session.scalar(select(Relation.id).where(Relation.origen_id == document.id,
                                                         Relation.destino_id == target.id, Relation.tipo == tipo))
     if exists is not None:

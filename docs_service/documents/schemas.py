@@ -1,32 +1,39 @@
 """Input and output schemas of the documents API."""
+from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from ..core.api_helpers import PageQuery, StrictSchema
+from ..core.fields import ConfiguredPattern, DateTime, text
 from ..workflow.states import STATES
 from .models import RELACIONES, TIPOS
 
 
+def clave_field(**kwargs):
+    """The institutional clave, by the pattern configured in DOCS_SERVICE_CLAVE_PATTERN."""
+    return fields.String(validate=[validate.Length(max=32), ConfiguredPattern("DOCS_CLAVE_PATTERN")], **kwargs)
+
+
 class RelationIn(StrictSchema):
     tipo = fields.String(required=True, validate=validate.OneOf(list(RELACIONES)))
-    clave = fields.String(required=True, validate=validate.Length(max=32))
-    numerales = fields.String(load_default="", validate=validate.Length(max=500))
+    clave = clave_field(required=True)
+    numerales = text(500, load_default="")
 
 
 class DocumentCreate(StrictSchema):
-    clave = fields.String(required=True, validate=validate.Length(min=1, max=32))
-    titulo = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    clave = clave_field(required=True, metadata={"description": "Clave institucional, p. ej. `9312-003-012`."})
+    titulo = text(300, blank=False, required=True)
     tipo = fields.String(required=True, validate=validate.OneOf(list(TIPOS)))
-    area = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    fundamento = fields.String(load_default="", validate=validate.Length(max=5000))
-    palabras_clave = fields.String(load_default="", validate=validate.Length(max=500))
+    area = text(200, blank=False, required=True)
+    fundamento = text(5000, load_default="")
+    palabras_clave = text(500, load_default="")
     relaciones = fields.List(fields.Nested(RelationIn), load_default=list, validate=validate.Length(max=50))
 
 
 class DocumentUpdate(StrictSchema):
-    titulo = fields.String(validate=validate.Length(min=1, max=300))
-    area = fields.String(validate=validate.Length(min=1, max=200))
-    fundamento = fields.String(validate=validate.Length(max=5000))
-    palabras_clave = fields.String(validate=validate.Length(max=500))
+    titulo = text(300, blank=False)
+    area = text(200, blank=False)
+    fundamento = text(5000)
+    palabras_clave = text(500)
 
 
 class VigenciaOut(Schema):
@@ -65,8 +72,8 @@ class DocumentDetail(DocumentOut):
 class CatalogQuery(PageQuery):
     tipo = fields.String(validate=validate.OneOf(list(TIPOS)))
     estado = fields.String(validate=validate.OneOf(list(STATES)))
-    area = fields.String(validate=validate.Length(max=200))
-    q = fields.String(validate=validate.Length(max=200), metadata={"description": "Texto en clave, título o palabras clave."})
+    area = text(200)
+    q = text(200, metadata={"description": "Texto en clave, título o palabras clave."})
     vigente_al = fields.Date(metadata={"description": "Solo documentos en vigor ese día, con la versión vigente entonces."})
 
 
@@ -86,10 +93,10 @@ class VersionSummary(Schema):
     tamano = fields.Integer()
     resumen = fields.String()
     autor_id = fields.Integer()
-    creado = fields.DateTime()
+    creado = DateTime()
     vigente_desde = fields.Date(allow_none=True)
     vigente_hasta = fields.Date(allow_none=True)
-    publicado = fields.DateTime(allow_none=True)
+    publicado = DateTime(allow_none=True)
     secciones = fields.Function(lambda v: len(v.sections))
 
 
@@ -99,8 +106,8 @@ class VersionOut(VersionSummary):
 
 
 class UploadForm(StrictSchema):
-    resumen = fields.String(required=True, validate=validate.Length(min=1, max=5000),
-                            metadata={"description": "Resumen de cambios de esta versión."})
+    archivo = Upload(required=True, metadata={"description": "DOCX, PDF o Markdown."})
+    resumen = text(5000, blank=False, required=True, metadata={"description": "Resumen de cambios de esta versión."})
 
 
 class DiffQuery(StrictSchema):

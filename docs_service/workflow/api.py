@@ -1,10 +1,10 @@
 """Workflow API: transitions of a version, acuses and coverage."""
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..core.access import AUTHENTICATED, policy, require, roles
 from ..core.api_helpers import require_if_match
+from ..core.blueprint import Blueprint
 from ..documents.api import version_etag
 from ..documents.loaders import visible_version
 from ..accounts.models import STAFF_ROLES as STAFF
@@ -29,6 +29,7 @@ class Transitions(MethodView):
         return db.session.query(TransitionLog).filter_by(version_id=version.id).order_by(TransitionLog.id).all()
 
     @policy(ACTORS)
+    @blp.if_match
     @blp.arguments(TransitionIn)
     @blp.response(200, VersionOut)
     def post(self, data, document_id, numero):
@@ -51,7 +52,8 @@ class Acuses(MethodView):
         return {"documento": version.document.clave, "version": version.numero, "cobertura": cobertura, "items": items}
 
     @policy(roles("operativo"))
-    @blp.response(201, MyAcuseOut)
+    @blp.response(201, MyAcuseOut, description="Acuse registrado")
+    @blp.alt_response(200, schema=MyAcuseOut, description="Ya constaba: el acuse registrado antes")
     def post(self, document_id, numero):
         """Acusar recibo por la unidad de quien llama (idempotente: 200 si ya constaba)"""
         version = visible_version(document_id, numero)

@@ -2,18 +2,19 @@
 from marshmallow import Schema, fields, validate
 
 from ..core.api_helpers import StrictSchema
+from ..core.fields import DateTime, Pattern, text
 from .states import ACTIONS
 
 
 class Destinatarios(StrictSchema):
     todas = fields.Boolean()
-    ooad = fields.List(fields.String(validate=validate.Regexp(r"^\d{2}$")), validate=validate.Length(max=40))
-    unidades = fields.List(fields.String(validate=validate.Regexp(r"^\d{2}(\d{2})?$")), validate=validate.Length(max=200))
+    ooad = fields.List(fields.String(validate=Pattern(r"^[0-9]{2}$")), validate=validate.Length(max=40))
+    unidades = fields.List(fields.String(validate=Pattern(r"^[0-9]{2}([0-9]{2})?$")), validate=validate.Length(max=200))
 
 
 class TransitionIn(StrictSchema):
     accion = fields.String(required=True, validate=validate.OneOf(ACTIONS))
-    comentario = fields.String(load_default="", validate=validate.Length(max=5000))
+    comentario = text(5000, load_default="")
     vigente_desde = fields.Date(load_default=None, allow_none=True)
     vigente_hasta = fields.Date(load_default=None, allow_none=True)
     destinatarios = fields.Nested(Destinatarios, load_default=None, allow_none=True)
@@ -26,14 +27,14 @@ class TransitionLogOut(Schema):
     a_estado = fields.String()
     actor = fields.Function(lambda t: t.actor.nombre if t.actor else None)
     comentario = fields.String()
-    fecha = fields.DateTime()
+    fecha = DateTime()
 
 
 class AcuseOut(Schema):
     unidad = fields.Function(lambda a: a.unidad.clave)
     nombre_unidad = fields.Function(lambda a: a.unidad.nombre)
     estado = fields.String()
-    fecha = fields.Function(lambda a: a.recibido.isoformat() if a.recibido else None)
+    fecha = DateTime(attribute="recibido", allow_none=True)
     fecha_limite = fields.Date()
     vencido = fields.Boolean()
 
