@@ -5,7 +5,7 @@ import re
 import secrets
 import time
 
-from flask import current_app, g, request
+from flask import current_app, g, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -30,6 +30,8 @@ class JsonFormatter(logging.Formatter):
     def format(self, record):
         entry = {"ts": self.formatTime(record), "level": record.levelname, "logger": record.name,
                  "msg": record.getMessage()}
+        if not hasattr(record, "request_id") and has_request_context():
+            record.request_id = g.get("request_id")  # every line logged during a request names it
         for key in ("request_id", "method", "path", "status", "ms", "user"):
             if hasattr(record, key):
                 entry[key] = getattr(record, key)

@@ -4,6 +4,8 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from ..core.errors import InvalidUpload
+
 NUMERAL = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,3})*)(?P<dot>\.)?(?:\s+|$)(?P<rest>.*)$", re.S)
 ROMAN = re.compile(r"^(?P<num>[IVXL]{1,6})\.\s+(?P<rest>.*)$", re.S)
 LETTER = re.compile(r"^(?P<num>[a-zñ])\)\s+(?P<rest>.*)$", re.S)
@@ -65,7 +67,11 @@ def blocks_from_docx(data: bytes) -> list[Block]:
     from docx import Document
     from docx.oxml.ns import qn
     from .numbering import Numbering
-    document = Document(io.BytesIO(data))
+    try:
+        document = Document(io.BytesIO(data))
+    except (KeyError, ValueError) as err:  # python-docx's answer to a package missing a part it needs
+        raise InvalidUpload("El DOCX está incompleto (le falta una parte o su tipo de contenido).",
+                            code="docx_corrupto") from err
     numbering = Numbering(document)
     blocks = []
     styles = {}

@@ -45,6 +45,16 @@ def _main():
     if names is not None:
         names = names.get_object()
         active += [key for key in ("/JavaScript", "/EmbeddedFiles") if key in names]
+    for page in reader.pages:  # page and annotation actions, by their parsed names
+        if "/AA" in page:
+            active.append("/AA")
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            action = annot.get("/A")
+            action = action.get_object() if action is not None else {}
+            if "/AA" in annot or action.get("/S") in ("/JavaScript", "/Launch", "/ImportData", "/RichMediaExecute"):
+                active.append(str(action.get("/S") or "/AA"))
+    active = sorted(set(active))
     pages = [page.extract_text() or "" for page in reader.pages]
     json.dump({"pages": pages, "active": active}, sys.stdout)
 

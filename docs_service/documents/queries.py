@@ -1,7 +1,7 @@
 """Reads: visibility, the catalog (optionally as in force on a date), versions."""
 from datetime import date
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, false, func, or_, select
 from sqlalchemy.orm import aliased
 
 from ..core.db import db
@@ -16,6 +16,11 @@ def sees_drafts(user) -> bool:
 
 def can_view_version(user, version: Version) -> bool:
     return version.estado in PUBLISHED_STATES or sees_drafts(user)
+
+
+def visible_versions(user, document: Document) -> list[Version]:
+    """The versions `user` may see: all for staff, the published ones for everyone else."""
+    return [v for v in document.versions if can_view_version(user, v)]
 
 
 def can_view_document(user, document: Document) -> bool:
@@ -42,8 +47,10 @@ def catalog_stmt(user, *, day: date, only_in_force: bool, tipo=None, estado=None
     if texto:
         like = f"%{texto}%"
         filters.append(or_(Document.titulo.ilike(like), Document.clave.ilike(like), Document.palabras_clave.ilike(like)))
-    if estado:
-        filters.append(exists().where(Version.documento_id == Document.id, Version.estado == estado))
+    if estado:  # who sees published versions only may filter by published states only
+        visible = sees_drafts(user) or estado in PUBLISHED_STATES
+        filters.append(exists().where(Version.documento_id == Document.id, Version.estado == estado)
+                       if visible else false())
     if not sees_drafts(user) and not only_in_force:  # in force already implies published
         filters.append(exists().where(Version.documento_id == Document.id, Version.estado.in_(PUBLISHED_STATES)))
     rows = select(Document, version)
