@@ -61,6 +61,25 @@ class AccessPlugin(BasePlugin):
             operation["description"] = f"{description}\n\n{access}".strip()
 
 
+def decimal_fields(self, field, ret, **kwargs):
+    """Decimals as they travel. In an input schema (StrictSchema) a JSON number, with its bounds as
+    numbers (apispec would copy Decimal bounds, which reach the JSON as strings); in an answer, the
+    text marshmallow writes for `as_string` decimals."""
+    from decimal import Decimal
+
+    from .api_helpers import StrictSchema
+    if not isinstance(field, fields.Decimal):
+        return {}
+    if isinstance(field.parent, StrictSchema) or not field.as_string:
+        for key in ("minimum", "maximum"):
+            if isinstance(ret.get(key), (Decimal, str)):
+                ret[key] = float(ret[key])
+        return {}
+    ret.pop("minimum", None)
+    ret.pop("maximum", None)
+    return {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}
+
+
 def init_app(app, api):
     """Bind the Api to the app with our plugin, scheme and converter (before blueprints register)."""
     api.init_app(app, spec_kwargs={
@@ -72,6 +91,7 @@ def init_app(app, api):
         "description": "Token de API (`docs-service tokens create NOMBRE`), como `Authorization: Bearer <token>`.",
     })
     api.register_converter(IdConverter, _id_schema)
+    api.ma_plugin.converter.add_attribute_function(decimal_fields)
 
 
 def _id_schema(converter):

@@ -4,10 +4,10 @@ from urllib.parse import quote
 
 from flask import Response, g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 
 from ..core.access import accepts_multipart, policy, require, roles
+from ..core.blueprint import MULTIPART, Blueprint
 from ..core.api_helpers import StrictSchema, list_schema, paginate, require_if_match
 from ..core import signals
 from ..core.db import db, writes
@@ -29,6 +29,10 @@ OPERATIVO = roles("operativo")
 
 class CreditFileForm(StrictSchema):
     archivo = Upload(required=True, metadata={"description": "Archivo CSV o documento (PDF, PNG, JPEG)."})
+
+
+class CreditDocumentUpload(CreditDocumentForm):
+    archivo = Upload(required=True, metadata={"description": "Documento de soporte (PDF, PNG o JPEG)."})
 
 
 def detail(credit):
@@ -61,7 +65,7 @@ class CreditExport(MethodView):
         return csv_response(queries.credits_stmt(g.user, **args), CREDIT_COLUMNS, "creditos.csv")
 
 
-@blp.route("/creditos/<numero>")
+@blp.route("/creditos/<string(length=9):numero>")
 class CreditItem(MethodView):
     @policy(READ)
     @blp.response(200, CreditDetail)
@@ -71,7 +75,7 @@ class CreditItem(MethodView):
         return detail(credit), 200, {"ETag": credit_etag(credit)}
 
 
-@blp.route("/creditos/<numero>/eventos")
+@blp.route("/creditos/<string(length=9):numero>/eventos")
 class CreditEvents(MethodView):
     @policy(READ)
     @blp.response(200, EventOut(many=True))
@@ -80,9 +84,10 @@ class CreditEvents(MethodView):
         return queries.timeline(visible_credit(numero))
 
 
-@blp.route("/creditos/<numero>/transiciones")
+@blp.route("/creditos/<string(length=9):numero>/transiciones")
 class CreditTransitions(MethodView):
     @policy(OPERATIVO)
+    @blp.if_match
     @blp.arguments(CreditTransitionIn)
     @blp.response(200, CreditDetail)
     def post(self, data, numero):
@@ -94,7 +99,7 @@ class CreditTransitions(MethodView):
         return detail(credit), 200, {"ETag": credit_etag(credit)}
 
 
-@blp.route("/creditos/<numero>/documentos")
+@blp.route("/creditos/<string(length=9):numero>/documentos")
 class CreditDocuments(MethodView):
     @policy(READ)
     @blp.response(200, CreditDocumentOut(many=True))
@@ -104,17 +109,16 @@ class CreditDocuments(MethodView):
 
     @policy(OPERATIVO)
     @accepts_multipart
-    @blp.arguments(CreditDocumentForm, location="form")
-    @blp.arguments(CreditFileForm, location="files")
+    @blp.arguments(CreditDocumentUpload, location=MULTIPART)
     @blp.response(201, CreditDocumentOut)
-    def post(self, form, files, numero):
+    def post(self, form, numero):
         """Adjuntar un documento de soporte (PDF, PNG o JPEG; hasta 10 MB)"""
         credit = visible_credit(numero)
-        archivo = files["archivo"]
+        archivo = form["archivo"]
         return ops.attach_document(g.user, credit, form["tipo"], archivo.filename, archivo.read())
 
 
-@blp.route("/creditos/<numero>/documentos/<int:document_id>/archivo")
+@blp.route("/creditos/<string(length=9):numero>/documentos/<int:document_id>/archivo")
 class CreditDocumentFile(MethodView):
     @policy(READ)
     @writes

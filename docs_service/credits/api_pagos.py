@@ -2,11 +2,11 @@
 the certificación de pagos no captados (request with evidence, review, certification)."""
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 
 from ..core.access import accepts_multipart, policy, require, roles
-from ..core.api_helpers import StrictSchema, etag_of, list_schema, paginate, require_if_match
+from ..core.blueprint import MULTIPART, Blueprint
+from ..core.api_helpers import etag_of, list_schema, paginate, require_if_match
 from ..core.db import db
 from ..core.errors import InvalidInput, NotFound
 from . import operations as ops
@@ -23,8 +23,12 @@ READ = roles("operativo", "auditor", "admin")
 OPERATIVO = roles("operativo")
 
 
-class PaymentFileForm(StrictSchema):
+class PaymentFileUpload(PaymentUploadForm):
     archivo = Upload(required=True, metadata={"description": "CSV de pagos (columnas en docs/creditos.md)."})
+
+
+class EvidenceUpload(CreditDocumentForm):
+    archivo = Upload(required=True, metadata={"description": "Evidencia: PDF, PNG o JPEG."})
 
 
 def visible_certification(cert_id: int):
@@ -66,12 +70,11 @@ class PaymentExport(MethodView):
 class PaymentFiles(MethodView):
     @policy(OPERATIVO)
     @accepts_multipart
-    @blp.arguments(PaymentUploadForm, location="form")
-    @blp.arguments(PaymentFileForm, location="files")
+    @blp.arguments(PaymentFileUpload, location=MULTIPART)
     @blp.response(201, PaymentFileOut)
-    def post(self, form, files):
+    def post(self, form):
         """Importar y conciliar un archivo de pagos; el mismo archivo dos veces responde 409"""
-        archivo = files["archivo"]
+        archivo = form["archivo"]
         return pay.import_payments(g.user, archivo.stream, archivo.filename, form["formato"])
 
 
@@ -133,15 +136,14 @@ class CertificationItem(MethodView):
 class CertificationEvidence(MethodView):
     @policy(OPERATIVO)
     @accepts_multipart
-    @blp.arguments(CreditDocumentForm, location="form")
-    @blp.arguments(PaymentFileForm, location="files")
+    @blp.arguments(EvidenceUpload, location=MULTIPART)
     @blp.response(201, CreditDocumentOut)
-    def post(self, form, files, cert_id):
+    def post(self, form, cert_id):
         """Adjuntar evidencia (comprobante bancario, estado de cuenta; PDF, PNG o JPEG)"""
         from .models import CreditDocument
         cert = visible_certification(cert_id)
         pay._same_unit(g.user, cert)
-        archivo = files["archivo"]
+        archivo = form["archivo"]
         stored = ops.store_document(form["tipo"], archivo.filename, archivo.read())
         document = CreditDocument(patron_id=cert.patron_id, credito_id=cert.credito_id, certificacion_id=cert.id,
                                   subido_por_id=g.user.id, **stored)
@@ -153,6 +155,7 @@ class CertificationEvidence(MethodView):
 @blp.route("/pagos/certificaciones/<int:cert_id>/revision")
 class CertificationReview(MethodView):
     @policy(OPERATIVO)
+    @blp.if_match
     @blp.arguments(ReviewIn)
     @blp.response(200, CertificationOut)
     def post(self, data, cert_id):
@@ -166,6 +169,7 @@ class CertificationReview(MethodView):
 @blp.route("/pagos/certificaciones/<int:cert_id>/certificacion")
 class CertificationCertify(MethodView):
     @policy(OPERATIVO)
+    @blp.if_match
     @blp.response(200, CertificationOut)
     def post(self, cert_id):
         """Certificar el pago (otra persona que quien lo solicitó; requiere If-Match): se aplica al crédito"""

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..core.access import policy, require, roles
+from ..core.blueprint import Blueprint
 from ..core.api_helpers import etag_of, list_schema, paginate, require_if_match
 from ..core.db import db
 from . import operations as ops
@@ -42,7 +42,7 @@ def tramite_etag(tramite) -> str:
     return etag_of("tramite", tramite.id, tramite.lock)
 
 
-@blp.route("/creditos/<numero>/traslados")
+@blp.route("/creditos/<string(length=9):numero>/traslados")
 class CreditTransfers(MethodView):
     @policy(READ)
     @blp.response(200, TransferOut(many=True))
@@ -106,7 +106,7 @@ class TransferReject(MethodView):
         return transfers.resolve_transfer(g.user, visible_transfer(transfer_id), aceptar=False, **data)
 
 
-@blp.route("/creditos/<numero>/tramites")
+@blp.route("/creditos/<string(length=9):numero>/tramites")
 class CreditTramites(MethodView):
     @policy(READ)
     @blp.response(200, TramiteOut(many=True))
@@ -142,6 +142,7 @@ class TramiteItem(MethodView):
 @blp.route("/tramites/<int:tramite_id>/resolucion")
 class TramiteResolution(MethodView):
     @policy(OPERATIVO)
+    @blp.if_match
     @blp.arguments(TramiteResolutionIn)
     @blp.response(200, TramiteOut)
     def post(self, data, tramite_id):

@@ -1,11 +1,11 @@
 """Input and output schemas of the créditos API (field names are a contract: docs/creditos.md)."""
 import json
-from datetime import timezone
 from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, validate
 
 from ..core.api_helpers import PageQuery, StrictSchema
+from ..core.fields import DateTime, Pattern
 from .models import CONCEPTOS, PAYMENT_STATES
 from .phases import ACTIONS, EMBARGOS, MOTIVOS, PHASES
 from .transfers import TIPOS as TRANSFER_TYPES
@@ -31,18 +31,13 @@ def amount(minimum: str = "0", **kwargs) -> fields.Decimal:
                           **kwargs)
 
 
-class Utc(fields.DateTime):
-    """A naive UTC timestamp from the database, serialised with its offset (+00:00)."""
+Utc = DateTime  # naive UTC in the database, +00:00 on the wire (core.fields)
 
-    def _serialize(self, value, attr, obj, **kwargs):
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return super()._serialize(value, attr, obj, **kwargs)
 
-NRP = validate.Regexp(r"^[A-Za-z0-9][0-9]{2}-?[0-9]{5}-?[0-9]{2}-?[0-9]$", error="NRP de 11 caracteres.")
-NUMERO = validate.Regexp(r"^[0-9]{9}$", error="Número de crédito de 9 dígitos.")
-PERIODO = validate.Regexp(r"^[0-9]{6}$", error="Periodo AAAAMM.")
-UNIDAD = validate.Regexp(r"^[0-9]{2}([0-9]{2})?$", error="Clave DD o DDSS.")
+NRP = Pattern(r"^[A-Za-z0-9][0-9]{2}-?[0-9]{5}-?[0-9]{2}-?[0-9]$", error="NRP de 11 caracteres.")
+NUMERO = Pattern(r"^[0-9]{9}$", error="Número de crédito de 9 dígitos.")
+PERIODO = Pattern(r"^[0-9]{6}$", error="Periodo AAAAMM.")
+UNIDAD = Pattern(r"^[0-9]{2}([0-9]{2})?$", error="Clave DD o DDSS.")
 
 
 class UnitRef(Schema):

@@ -142,3 +142,24 @@ def test_try_it_out_writes_with_the_session(client, users, login):
     created = client.post("/api/v1/usuarios", json={"nombre": "nuevo", "roles": ["consultor"]},
                           headers={"X-CSRFToken": token})
     assert created.status_code == 201, created.get_json()
+
+
+def test_every_write_that_checks_if_match_declares_it(app, spec):
+    """Found by reading the source of every API handler: one that calls require_if_match must
+    declare the header (`@blp.if_match`), or clients cannot know it is required."""
+    import inspect
+
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/"):
+            continue
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            view = app.view_functions[rule.endpoint]
+            handler = getattr(getattr(view, "view_class", None), method.lower(), None)
+            if handler is None or "require_if_match(" not in inspect.getsource(inspect.unwrap(handler)):
+                continue
+            path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+            params = spec["paths"][path][method.lower()].get("parameters", [])
+            assert any(p["in"] == "header" and p["name"] == "If-Match" and p["required"] for p in params), (method, path)
+            checked += 1
+    assert checked >= 3
