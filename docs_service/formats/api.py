@@ -2,10 +2,10 @@
 read-back of a filled PDF, download statistics, and the definition of a draft version."""
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..core.access import AUTHENTICATED, accepts_multipart, policy, roles
 from ..core.api_helpers import list_schema, require_if_match
+from ..core.blueprint import Blueprint
 from ..core.db import utcnow, writes
 from ..core.errors import NotFound
 from ..documents import operations as documents
@@ -146,6 +146,7 @@ class Definition(MethodView):
         return _definition_out(version, spec), 200, {"ETag": version_etag(version)}
 
     @policy(roles("normativo"))
+    @blp.if_match
     @blp.arguments(DefinitionIn)
     @blp.response(200, DefinitionOut)
     def put(self, data, format_id, numero):

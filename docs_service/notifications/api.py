@@ -1,10 +1,10 @@
 """Notifications API: my notifications, mark one or all as read."""
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from ..core.access import AUTHENTICATED, policy
 from ..core.api_helpers import list_schema, paginate
+from ..core.blueprint import Blueprint
 from . import operations as ops
 from . import queries
 from .schemas import MarkedOut, NotificationOut, NotificationQuery

@@ -2,6 +2,7 @@
 from marshmallow import Schema, fields
 
 from ..core.api_helpers import PageQuery
+from ..core.fields import DateTime
 
 
 class NotificationQuery(PageQuery):
@@ -15,8 +16,8 @@ class NotificationOut(Schema):
     titulo = fields.String()
     detalle = fields.String()
     enlace = fields.String(metadata={"description": "Ruta de la página a la que se refiere."})
-    creado = fields.DateTime()
-    leida = fields.DateTime(allow_none=True)
+    creado = DateTime()
+    leida = DateTime(allow_none=True)
 
 
 class MarkedOut(Schema):
