@@ -10,7 +10,7 @@ from tests.documents.helpers import create_document
 
 @pytest.fixture
 def spec(client, users, auth):
-    _uid, token = users("lectora", ["consultor"], "09", password=None)
+    _uid, token = users("lectora", ["consultor"], "NC", password=None)
     return client.get("/api/v1/openapi.json", headers=auth(token)).get_json()
 
 
@@ -28,7 +28,7 @@ def test_error_schema_is_the_body_actually_sent(spec, client):
 
 def test_a_malformed_body_answers_errors_as_an_object(client, users, auth):
     """400 used to send `errors` as a list where the schema says object."""
-    _uid, admin = users("jefa", ["admin"], "09", password=None)
+    _uid, admin = users("jefa", ["admin"], "NC", password=None)
     response = client.post("/api/v1/usuarios", data="{no es json", content_type="application/json",
                            headers=auth(admin))
     assert response.status_code == 400
@@ -36,14 +36,14 @@ def test_a_malformed_body_answers_errors_as_an_object(client, users, auth):
 
 
 def test_date_times_carry_a_utc_offset(client, users, auth, spec):
-    _uid, token = users("ana", ["consultor"], "09", password=None)
+    _uid, token = users("ana", ["consultor"], "NC", password=None)
     creado = client.get("/api/v1/yo", headers=auth(token)).get_json()["creado"]
     assert re.search(r"\+00:00$", creado), creado
     assert _schema(spec, "UserOut")["properties"]["creado"]["format"] == "date-time"
 
 
 def test_token_expiry_needs_an_offset_and_is_stored_as_utc(client, users, auth):
-    uid, admin = users("jefa", ["admin"], "09", password=None)
+    uid, admin = users("jefa", ["admin"], "NC", password=None)
     naive = client.post(f"/api/v1/usuarios/{uid}/tokens", json={"expira": "2099-01-01T00:00:00"}, headers=auth(admin))
     assert naive.status_code == 422
     local = client.post(f"/api/v1/usuarios/{uid}/tokens", json={"expira": "2099-01-01T00:00:00-06:00"},
@@ -79,7 +79,7 @@ def test_patterns_of_clave_and_user_names_are_published_and_enforced(spec, clien
     bad = client.post("/api/v1/documentos", headers=auth(staff["normativo"]),
                       json={"clave": " 9312-003-012", "titulo": "T", "tipo": "instructivo", "area": "A"})
     assert bad.status_code == 422 and "clave" in bad.get_json()["errors"]
-    _uid, admin = users("jefa", ["admin"], "09", password=None)
+    _uid, admin = users("jefa", ["admin"], "NC", password=None)
     refused = client.post("/api/v1/usuarios", json={"nombre": "Ana", "roles": ["consultor"]}, headers=auth(admin))
     assert refused.status_code == 422 and "nombre" in refused.get_json()["errors"]
 
@@ -90,7 +90,7 @@ def test_a_configured_clave_pattern_is_the_one_published(make_app, users):
     from docs_service.accounts import operations as ops
     from docs_service.core.db import transaction
     with app.app_context(), transaction():
-        user = ops.create_user(None, nombre="nadia", roles=["normativo"], unidad="09")
+        user = ops.create_user(None, nombre="nadia", roles=["normativo"], unidad="NC")
         token = ops.create_token(None, user)[1]
     headers = {"Authorization": f"Bearer {token}"}
     published = client.get("/api/v1/openapi.json", headers=headers).get_json()
@@ -105,7 +105,7 @@ def test_bodies_required_where_they_are(spec):
 
 
 def test_a_token_without_a_body_is_issued(client, users, auth):
-    uid, admin = users("jefa", ["admin"], "09", password=None)
+    uid, admin = users("jefa", ["admin"], "NC", password=None)
     response = client.post(f"/api/v1/usuarios/{uid}/tokens", headers=auth(admin))
     assert response.status_code == 201 and response.get_json()["token"]
 
@@ -131,7 +131,7 @@ def test_every_api_blueprint_uses_the_core_blueprint(app):
 
 def test_try_it_out_writes_with_the_session(client, users, login):
     """The docs page hands Swagger UI the CSRF token; a write with the session and that header works."""
-    users("jefa", ["admin"], "09")
+    users("jefa", ["admin"], "NC")
     login("jefa")
     page = client.get("/api/v1/docs").get_data(as_text=True)
     token = re.search(r'data-csrf-token="([^"]+)"', page).group(1)

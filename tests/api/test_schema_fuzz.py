@@ -54,7 +54,7 @@ def backend():
 @pytest.fixture
 def fuzz_tokens(client, staff, users):
     """A published document, a draft, and a token per role."""
-    admin = users("ada", ["admin"], "09", password=None)[1]
+    admin = users("ada", ["admin"], "NC", password=None)[1]
     published = create_document(client, staff["normativo"])
     upload(client, staff["normativo"], published)
     approve(client, staff, published, 1)
