@@ -4,11 +4,11 @@ from urllib.parse import quote
 
 from flask import Response, g, jsonify
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from sqlalchemy import select
 
 from ..accounts.labels import unit_label
+from ..core.blueprint import Blueprint
 from ..core.access import PUBLIC, accepts_multipart, policy, require, roles, stateless
 from ..core.api_helpers import StrictSchema, list_schema, paginate
 from ..core.db import db, writes

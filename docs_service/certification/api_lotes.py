@@ -6,9 +6,9 @@ import threading
 
 from flask import current_app, g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from ..core.blueprint import Blueprint
 from ..core.access import policy, require, roles
 from ..core.api_helpers import StrictSchema
 from ..core.db import after_commit, db

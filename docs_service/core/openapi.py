@@ -95,4 +95,4 @@ def init_app(app, api):
 
 
 def _id_schema(converter):
-    return {"type": "integer", "minimum": 0, "maximum": converter.max, "format": "int64"}
+    return {"type": "integer", "minimum": 0, "maximum": converter.max, "format": "int32"}

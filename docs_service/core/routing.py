@@ -1,13 +1,13 @@
-"""URL converters. Ids in paths are bounded to what the databases store (64-bit signed), so a
+"""URL converters. Ids in paths are bounded to what the databases store (32-bit on PostgreSQL), so a
 larger number matches no route and answers 404 — for every route, API and pages alike — instead
 of overflowing inside the driver."""
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1  # id columns are 32-bit integers on PostgreSQL
 
 
 class IdConverter(IntegerConverter):
-    """`<int:…>`: a non-negative integer up to 2^63 − 1."""
+    """`<int:…>`: a non-negative integer up to 2^31 − 1."""
 
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)

@@ -12,7 +12,7 @@ from docs_service.core.http import JsonFormatter
 from tests.documents.helpers import MANUAL_V1, act, approve, create_document, upload
 from tests.documents.test_uploads import docx
 
-HUGE_IDS = ("99999999999999999999", "9223372036854775808")
+HUGE_IDS = ("99999999999999999999", "9223372036854775808", "2147483648")
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def _int_rules(app):
 
 @pytest.mark.parametrize("huge", HUGE_IDS)
 def test_an_id_beyond_64_bits_is_404_on_every_route(app, client, everyone, auth, huge):
-    """GIVEN every route with an integer id (API and pages) WHEN the id is larger than 2^63 − 1
+    """GIVEN every route with an integer id (API and pages) WHEN the id is larger than 2^31 − 1 (32-bit columns on PostgreSQL)
     THEN 404, never a 500 from the database driver."""
     checked = 0
     for rule, ints in _int_rules(app):

@@ -117,9 +117,9 @@ def test_bearer_scheme_and_public_operations(spec):
     assert "Roles: admin." in spec["paths"]["/api/v1/usuarios"]["post"]["description"]
 
 
-def test_ids_in_paths_are_bounded_to_64_bits(spec):
+def test_ids_in_paths_are_bounded_to_32_bits(spec):
     param = spec["paths"]["/api/v1/usuarios/{user_id}"]["parameters"][0]
-    assert param["schema"]["maximum"] == 2**63 - 1
+    assert param["schema"]["maximum"] == 2**31 - 1
 
 
 def test_every_api_blueprint_uses_the_core_blueprint(app):
