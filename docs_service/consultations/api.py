@@ -1,8 +1,8 @@
 """Consultas API: register, turn, analyse, answer with citations; "citado por" of a version."""
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from ..core.blueprint import Blueprint
 from ..core.access import policy, roles
 from ..core.api_helpers import etag_of, list_schema, paginate, require_if_match
 from ..documents.loaders import visible_version
@@ -54,6 +54,7 @@ class ConsultaItem(MethodView):
 @blp.route("/consultas/<string:folio>/transiciones")
 class ConsultaTransitions(MethodView):
     @policy(WRITE)
+    @blp.if_match
     @blp.arguments(ConsultaTransition)
     @blp.response(200, ConsultaOut)
     @blp.alt_response(409, description="Transición no permitida en el estado actual, o ETag vencida.")
@@ -69,6 +70,7 @@ class ConsultaTransitions(MethodView):
 @blp.route("/consultas/<string:folio>/respuesta")
 class ConsultaAnswer(MethodView):
     @policy(WRITE)
+    @blp.if_match
     @blp.arguments(AnswerIn)
     @blp.response(200, ConsultaOut)
     @blp.alt_response(409, description="La consulta no admite respuesta en su estado, o ETag vencida.")

@@ -2,6 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from ..core.api_helpers import PageQuery, StrictSchema
+from ..core.fields import DateTime
 from .models import ESTADOS, TIPOS
 
 
@@ -79,7 +80,7 @@ class ConsultaOut(Schema):
     fecha_limite = fields.Date()
     vencida = fields.Boolean()
     respuesta = fields.String(allow_none=True)
-    respondida = fields.DateTime(allow_none=True)
+    respondida = DateTime(allow_none=True)
     citas = fields.List(fields.Nested(CitaOut))
     citas_desactualizadas = fields.Boolean()
     criterio_documento_id = fields.Integer(allow_none=True)

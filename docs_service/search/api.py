@@ -1,8 +1,8 @@
 """Search API: full text over the normative corpus, by numeral, by type, as in force on a date."""
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from ..core.blueprint import Blueprint
 from ..core.access import AUTHENTICATED, policy
 from .queries import SearchArgs, search
 from .schemas import SearchOut, SearchQuery
