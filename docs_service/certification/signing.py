@@ -313,7 +313,8 @@ class PdfSealer:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
         if self.tsa_url:
             return self._sign_with_timestamp(writer)
-        out = signers.PdfSigner(self.meta, signer=self._signer).sign_pdf(writer, bytes_reserved=SIGNATURE_BYTES)
+        out = outside_event_loop(signers.PdfSigner(self.meta, signer=self._signer).sign_pdf, writer,
+                                 bytes_reserved=SIGNATURE_BYTES)
         return out.getvalue()
 
     def _sign_with_timestamp(self, writer) -> bytes:
@@ -326,13 +327,27 @@ class PdfSealer:
         signer = signers.SimpleSigner(signing_cert=self.cert, signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
                                       cert_registry=SimpleCertificateStore.from_certs(self.chain))
         try:
-            out = signers.PdfSigner(self.meta, signer=signer,
-                                    timestamper=timestamps.HTTPTimeStamper(self.tsa_url, timeout=10)
-                                    ).sign_pdf(writer, bytes_reserved=SIGNATURE_BYTES_TSA)
+            out = outside_event_loop(signers.PdfSigner(
+                self.meta, signer=signer, timestamper=timestamps.HTTPTimeStamper(self.tsa_url, timeout=10)
+            ).sign_pdf, writer, bytes_reserved=SIGNATURE_BYTES_TSA)
         except Exception as err:  # the TSA is down or answered garbage: no constancia without its timestamp
             raise SigningUnavailable("El servidor de sellos de tiempo no respondió; no se emitió la constancia.",
                                      motivo="tsa_no_disponible") from err
         return out.getvalue()
+
+
+def outside_event_loop(func, *args, **kwargs):
+    """Call one of pyHanko's synchronous entry points, which run `asyncio.run` inside. Where this thread
+    already runs an event loop (a host that embeds one, such as a sync Playwright session in the same
+    process), asyncio refuses that: the call then runs in a short-lived thread of its own."""
+    import asyncio
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return func(*args, **kwargs)
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(func, *args, **kwargs).result()
 
 
 # ---- validation -----------------------------------------------------------------------------------------
@@ -370,7 +385,7 @@ def validate_pdf(pdf: bytes, root_pem: bytes, crl_der: bytes | None = None) -> S
     context = ValidationContext(trust_roots=[root], crls=crls, allow_fetching=False,
                                 revocation_mode="hard-fail" if crls else "soft-fail")
     try:
-        status = validate_pdf_signature(sigs[-1], context)
+        status = outside_event_loop(validate_pdf_signature, sigs[-1], context)
     except Exception as err:
         return SignatureCheck(firmado=True, detalle=f"Firma ilegible: {type(err).__name__}")
     from pyhanko.sign.validation.status import SignatureCoverageLevel

@@ -131,3 +131,20 @@ def test_unpublished_or_unknown_version_is_404_and_consumes_no_folio(client, app
     assert emit(client, staff["oscar"], copia(clave="9999-999-999")).status_code == 404
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(FolioCounter)) == 0
+
+
+def test_emission_and_validation_work_while_the_thread_runs_an_event_loop(client, staff, auth):
+    """GIVEN a process whose main thread already runs an asyncio loop (as a sync Playwright session
+    does in the same test process) WHEN a constancia is emitted and its PDF validated THEN pyHanko's
+    own asyncio.run does not fail: the signature is made and validates (it answered 500 before)."""
+    import asyncio
+    published_document(client, staff)
+
+    async def inside_a_loop():
+        emitted = emit(client, staff["oscar"], copia(), key="clave-en-bucle-01")
+        assert emitted.status_code == 201, emitted.get_json()
+        pdf = client.get(f"/api/v1/constancias/{emitted.get_json()['folio']}/pdf", headers=auth(staff["oscar"])).data
+        return validate_pdf(pdf, client.get("/firma/raiz.pem").data, client.get("/firma/crl.der").data)
+
+    check = asyncio.run(inside_a_loop())
+    assert check.ok, check
