@@ -86,7 +86,7 @@ class Constancias(MethodView):
         return present(constancia), 200 if again else 201, {"Idempotent-Replayed": "true" if again else "false"}
 
 
-@blp.route("/constancias/<string:folio>")
+@blp.route("/constancias/<string(minlength=8):folio>")
 class ConstanciaItem(MethodView):
     @policy(LECTORES)
     @blp.response(200, ConstanciaOut)
@@ -95,7 +95,7 @@ class ConstanciaItem(MethodView):
         return present(visible(folio))
 
 
-@blp.route("/constancias/<string:folio>/pdf")
+@blp.route("/constancias/<string(minlength=8):folio>/pdf")
 class ConstanciaPdf(MethodView):
     @policy(LECTORES)
     @writes
@@ -106,7 +106,7 @@ class ConstanciaPdf(MethodView):
         return pdf_response(visible(folio))
 
 
-@blp.route("/constancias/<string:folio>/revocacion")
+@blp.route("/constancias/<string(minlength=8):folio>/revocacion")
 class ConstanciaRevocation(MethodView):
     @policy(roles(*ops.REVOCADORES))
     @blp.arguments(RevocacionIn)

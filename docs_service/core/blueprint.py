@@ -21,6 +21,8 @@ class Parser(FlaskParser):
     """webargs' Flask parser plus the `multipart` location (form fields and files at once)."""
 
     __location_map__ = dict(FlaskParser.__location_map__, **{MULTIPART: "load_multipart"})
+    # webargs ignores unknown fields of the files location; ours refuses them like a JSON body does
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "files": None}
 
     def load_json(self, req, schema):
         try:
@@ -30,6 +32,11 @@ class Parser(FlaskParser):
 
     def load_multipart(self, req, schema):
         return self._makeproxy(CombinedMultiDict([req.files, req.form]), schema)
+
+    def load_files(self, req, schema):
+        """The files of a multipart body, seen with its other fields: a field the schema does not
+        declare is refused (422) instead of silently ignored."""
+        return self.load_multipart(req, schema)
 
 
 class Blueprint(flask_smorest.Blueprint):
