@@ -146,5 +146,7 @@ def test_emission_and_validation_work_while_the_thread_runs_an_event_loop(client
         pdf = client.get(f"/api/v1/constancias/{emitted.get_json()['folio']}/pdf", headers=auth(staff["oscar"])).data
         return validate_pdf(pdf, client.get("/firma/raiz.pem").data, client.get("/firma/crl.der").data)
 
-    check = asyncio.run(inside_a_loop())
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=1) as pool:  # a thread of its own: this one may run a loop already
+        check = pool.submit(asyncio.run, inside_a_loop()).result()
     assert check.ok, check
