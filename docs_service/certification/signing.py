@@ -284,7 +284,14 @@ def _pyhanko_signer_class():
             return asn1_cms.ContentInfo.load(self.fast.sign(data_digest))
 
         async def async_sign_raw(self, data, digest_algorithm, dry_run=False):
-            raise NotImplementedError  # every path goes through async_sign
+            """A raw signature of `data` by the seal key (SHA-256; ECDSA or RSA PKCS#1 v1.5)."""
+            from cryptography.hazmat.primitives import hashes
+            from cryptography.hazmat.primitives.asymmetric import ec as ec_mod
+            from cryptography.hazmat.primitives.asymmetric import padding
+            key = self.fast.material.key
+            if isinstance(key, ec_mod.EllipticCurvePrivateKey):
+                return key.sign(data, ec_mod.ECDSA(hashes.SHA256()))
+            return key.sign(data, padding.PKCS1v15(), hashes.SHA256())
 
     return PreparedSigner
 
