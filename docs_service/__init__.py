@@ -4,6 +4,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import config
+from .core.app import App
 
 __all__ = ["create_app"]
 
@@ -11,8 +12,8 @@ __all__ = ["create_app"]
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application. `test_config` overrides settings (and may carry a 'STORAGE' object)."""
     settings = config.load(test_config)
-    app = Flask(__name__, instance_path=settings["DOCS_INSTANCE"],
-                template_folder="web/templates", static_folder="web/static")
+    app = App(__name__, instance_path=settings["DOCS_INSTANCE"],
+              template_folder="web/templates", static_folder="web/static")
     app.config.update(settings)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if test_config and test_config.get("STORAGE") is not None:

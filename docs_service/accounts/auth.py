@@ -2,10 +2,11 @@
 brings the user's roles along, built once per process. Registered by `setup` as
 app.extensions["docs_auth"]."""
 import functools
+from datetime import datetime
 
 from sqlalchemy import bindparam, select
 
-from ..core.db import db
+from ..core.db import db, driver_rows
 from .models import ApiToken, Unit, User, UserRole
 
 
@@ -22,20 +23,26 @@ def _statements():
     return by_token, by_id
 
 
+def _as_datetime(value):
+    return datetime.fromisoformat(value) if isinstance(value, str) else value  # SQLite keeps text
+
+
 class AccountsAuth:
     """The lookups core.access needs, without core knowing the accounts models."""
 
     @staticmethod
     def lookup(user_id: int | None = None, token_hash: str | None = None):
         by_token, by_id = _statements()
-        conn = db.session.connection()
         if token_hash is not None:
-            rows = conn.execute(by_token, {"h": token_hash}).all()
+            rows = driver_rows(by_token, {"h": token_hash})
         else:
-            rows = conn.execute(by_id, {"uid": user_id}).all()
+            rows = driver_rows(by_id, {"uid": user_id})
         if not rows:
             return None, []
-        return rows[0], [r.rol for r in rows if r.rol is not None]
+        first = rows[0]
+        if token_hash is not None:
+            first = first._replace(revocado=_as_datetime(first.revocado), expira=_as_datetime(first.expira))
+        return first, [r.rol for r in rows if r.rol is not None]
 
     @staticmethod
     def user_model(user_id: int):

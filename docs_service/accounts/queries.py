@@ -3,7 +3,7 @@ import functools
 
 from sqlalchemy import bindparam, select
 
-from ..core.db import db
+from ..core.db import db, driver_rows
 from .models import ApiToken, Unit, User, UserRole
 
 
@@ -39,4 +39,5 @@ def _unit_row():
 
 def unit_row(clave: str):
     """A unit as a plain row (clave, nombre, tipo, …), for reading: no ORM identity or tracking."""
-    return db.session.connection().execute(_unit_row(), {"clave": clave}).first()
+    rows = driver_rows(_unit_row(), {"clave": clave})
+    return rows[0] if rows else None

@@ -33,3 +33,9 @@ def init_app(app) -> None:
     app.config["RATELIMIT_STORAGE_URI"] = app.config["DOCS_RATELIMIT_STORAGE_URI"]
     app.config["RATELIMIT_HEADERS_ENABLED"] = True
     limiter.init_app(app)
+    # Every limit here is a decorator on its view, which checks itself when called; the middleware
+    # check Flask-Limiter adds to every request serves only default and blueprint limits, which this
+    # service does not use, so it is taken off the hot path of every other request.
+    hooks = app.before_request_funcs.get(None, [])
+    if limiter._check_request_limit in hooks:
+        hooks.remove(limiter._check_request_limit)

@@ -1,5 +1,7 @@
 """Database engine, the declarative base, and the one-transaction-per-request boundary."""
+import functools
 import logging
+from collections import namedtuple
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
@@ -81,8 +83,24 @@ class Database:
     @property
     def session(self) -> Session:
         if "db_session" not in g:
-            g.db_session = current_app.extensions["docs_db"]()
+            conn = g.get("db_conn")
+            make = current_app.extensions["docs_db"]
+            # A unit of work that began with plain reads (see `connection`) continues in the same
+            # transaction: the session takes that connection's transaction as its own.
+            g.db_session = make() if conn is None else make(bind=conn, join_transaction_mode="control_fully")
         return g.db_session
+
+    def connection(self):
+        """The unit of work's connection, for plain-row reads: the session's when one exists, else a
+        connection with its transaction begun, without building an ORM session (which costs more than
+        the indexed reads on the path of every API call). A session needed later joins it."""
+        if "db_session" in g:
+            return g.db_session.connection()
+        conn = g.get("db_conn")
+        if conn is None:
+            conn = g.db_conn = current_app.extensions["docs_engine"].connect()
+            conn.begin()
+        return conn
 
     @property
     def engine(self):
@@ -93,6 +111,25 @@ class Database:
 
 
 db = Database()
+
+
+@functools.lru_cache(maxsize=64)
+def _driver_statement(stmt, dialect):
+    compiled = stmt.compile(dialect=dialect)
+    order = tuple(compiled.positiontup) if dialect.positional else None
+    row = namedtuple("Row", list(stmt.selected_columns.keys()), rename=True)
+    return str(compiled), order, row
+
+
+def driver_rows(stmt, params: dict) -> list:
+    """Run a prebuilt SELECT straight on the driver, in the unit of work's transaction: compiled once
+    per statement and dialect, rows as named tuples of the driver's own values (no result types:
+    SQLite gives dates as text). For the few indexed reads on the path of every request, where
+    SQLAlchemy's execution layer costs several times the query itself; everything else uses the ORM."""
+    conn = db.connection()
+    sql, order, row = _driver_statement(stmt, conn.dialect)
+    cursor = conn.connection.driver_connection.execute(sql, tuple(params[k] for k in order) if order else params)
+    return [row(*values) for values in cursor.fetchall()]
 
 
 def mark_failed() -> None:
@@ -120,20 +157,19 @@ def finish(success: bool) -> None:
     """Commit (or roll back) the request's transaction, then run the queued follow-ups.
     Raises whatever the commit raised, after rolling back."""
     session = g.pop("db_session", None)
+    conn = g.pop("db_conn", None)
     commit_hooks = g.pop("after_commit", [])
     rollback_hooks = g.pop("after_rollback", [])
-    if session is not None:
+    if session is not None or conn is not None:
         try:
-            if success:
-                session.commit()
-            else:
-                session.rollback()
+            for unit in (session, conn):
+                if unit is not None and (unit is session or unit.in_transaction()):
+                    unit.commit() if success else unit.rollback()
         except Exception:
-            session.rollback()
-            session.close()
+            _discard(session, conn)
             _run_in_new_transaction(rollback_hooks)
             raise
-        session.close()
+        _discard(session, conn, rollback=False)
     if success:
         for hook in commit_hooks:
             try:
@@ -174,8 +210,13 @@ def transaction():
         finish(True)
 
 
+def _discard(session, conn, rollback: bool = True) -> None:
+    for unit in (session, conn):
+        if unit is not None:
+            if rollback:
+                unit.rollback()
+            unit.close()
+
+
 def _close_session(_exc):
-    session = g.pop("db_session", None)
-    if session is not None:
-        session.rollback()
-        session.close()
+    _discard(g.pop("db_session", None), g.pop("db_conn", None))

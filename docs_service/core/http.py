@@ -70,8 +70,12 @@ class SessionInterface(SecureCookieSessionInterface):
         return super().open_session(app, request)
 
     def save_session(self, app, session, response):
-        if not session and not session.modified and not session.accessed:
-            return  # what Flask would conclude, without reading seven cookie settings first
+        if not session and not session.modified:
+            # What Flask concludes for an empty, untouched session, without reading seven cookie
+            # settings first: nothing to store; if it was read, the answer varies with the cookie.
+            if session.accessed:
+                response.vary.add("Cookie")
+            return
         super().save_session(app, session, response)
 
 
