@@ -77,7 +77,22 @@ class CountingReader(io.RawIOBase):
 
 
 def open_rows(stream, required: tuple, optional: tuple = (), aliases: dict | None = None, progress=None):
-    """Returns (encoding, delimiter, row iterator). Each item is (line number, {column: value})."""
+    """Returns (encoding, delimiter, row iterator). Each item is (line number, {column: value},
+    ragged: the row has more or fewer fields than the header)."""
+    encoding, delimiter, names, lists = open_lists(stream, required, optional, aliases, progress)
+    keep = set(required) | set(optional)
+    pairs = [(i, n) for i, n in enumerate(names) if n in keep]
+
+    def rows():
+        for line, values, ragged in lists:
+            yield line, {n: values[i] for i, n in pairs if i < len(values)}, ragged
+
+    return encoding, delimiter, rows()
+
+
+def open_lists(stream, required: tuple, optional: tuple = (), aliases: dict | None = None, progress=None):
+    """Like open_rows, for callers that index the fields themselves (large imports): returns
+    (encoding, delimiter, normalised header names, iterator of (line number, stripped values, ragged))."""
     encoding = detect_encoding(stream)
     text = io.TextIOWrapper(io.BufferedReader(CountingReader(stream, progress), SAMPLE), encoding=encoding,
                             newline="")
@@ -93,18 +108,19 @@ def open_rows(stream, required: tuple, optional: tuple = (), aliases: dict | Non
     if missing:
         raise InvalidUpload("Faltan columnas obligatorias: " + ", ".join(missing) + ".", code="csv_columnas_faltantes",
                             faltantes=missing)
-    keep = set(required) | set(optional)
+    width = len(names)
+    strip = str.strip
 
     def rows():
-        reader = csv.reader(text, delimiter=delimiter)
         line = 1
-        for values in reader:
+        for values in csv.reader(text, delimiter=delimiter):
             line += 1
-            if not values or all(not v.strip() for v in values):
+            values = list(map(strip, values))
+            if not any(values):
                 continue
-            yield line, {n: v.strip() for n, v in zip(names, values) if n in keep}, len(values) != len(names)
+            yield line, values, len(values) != width
 
-    return encoding, delimiter, rows()
+    return encoding, delimiter, names, rows()
 
 
 def money(value: str, campo: str, *, required: bool = True, centavos: bool = False) -> Decimal:

@@ -92,3 +92,27 @@ def test_thousands_of_good_rows_and_one_bad(app, client, staff):
 def test_only_operativos_import(client, staff):
     response = upload(client, staff["auditor"], csv_bytes([row(1)]))
     assert response.status_code == 403
+
+
+def test_loaded_values_read_back_exactly_and_changed_rows_are_refused(app, client, staff):
+    """GIVEN rows with amounts in plain and in local forms WHEN imported THEN the ORM reads back the
+    exact decimals, dates and flags; AND re-importing a número with another total is refused."""
+    from datetime import date, timedelta
+    from decimal import Decimal
+    rows = [row(1), row(2, importe_historico="1,000.00", actualizacion="50", recargos="100,00",
+                      importe_total="$1150.00", saldo="1 000.5")]
+    report = load(client, staff["oscar"], rows)
+    assert (report["cargadas"], report["rechazadas"]) == (2, 0), report["reporte"]
+    with app.app_context():
+        one, two = db.session.scalars(select(Credit).order_by(Credit.numero)).all()
+        assert (one.importe_historico, one.importe_total, one.saldo) == (Decimal("1000.00"), Decimal("1150.00"),
+                                                                         Decimal("1150.00"))
+        assert (two.importe_total, two.saldo) == (Decimal("1150.00"), Decimal("1000.50"))
+        notified = date.today() - timedelta(days=40)
+        assert one.fecha_notificacion == notified and one.fase_desde == notified and one.fecha_exigibilidad > notified
+        assert one.sintetico is True and one.en_aclaracion is False and one.lock == 1
+        assert one.patron.nrp == rows[0]["nrp"] and one.patron.tipo_persona in ("F", "M")
+        db.session.close()
+    changed = load(client, staff["oscar"], [row(1, importe_historico="2000.00", importe_total="")])
+    assert (changed["cargadas"], changed["sin_cambios"], changed["rechazadas"]) == (0, 0, 1)
+    assert "otros datos" in changed["reporte"][0]["mensaje"]

@@ -1,0 +1,133 @@
+"""Set-based writes of the credit import, on the DBAPI connection of the current transaction: one
+query per chunk for the keys already there, `executemany` of plain tuples on SQLite and `COPY` on
+PostgreSQL. Values are converted with SQLAlchemy's own bind processors of each column (computed
+once), so rows read back exactly as if the ORM had written them."""
+from decimal import Decimal
+
+from sqlalchemy import Numeric
+
+from ..core.db import db, utcnow
+from .models import Credit, Patron
+from .validation import CREDIT_FIELDS
+
+PATRON_COLUMNS = ("nrp", "rfc", "curp", "razon_social", "tipo_persona", "modalidad", "municipio", "unidad_id",
+                  "sintetico", "creado")
+# Per-row fields, then the ones every imported credit shares.
+CONSTANT_FIELDS = ("patron_id", "lote_id", "creado", "lock", "observaciones", "en_aclaracion",
+                   "interes_fiscal_garantizado", "pae_suspendido", "en_condonacion")
+CREDIT_COLUMNS = CREDIT_FIELDS + CONSTANT_FIELDS
+CENT = Decimal("0.01")
+
+
+class Writer:
+    """Reads and writes of one import, inside the caller's transaction."""
+
+    def __init__(self, lote_id: int):
+        connection = db.session.connection()
+        self.dialect = connection.dialect
+        self.postgres = self.dialect.name == "postgresql"
+        self.dbapi = connection.connection.driver_connection
+        if self.postgres:  # imports run one at a time: a concurrent one waits, then sees these rows
+            self.dbapi.execute("SELECT pg_advisory_xact_lock(hashtext('creditos_importacion'))")
+        now = utcnow()
+        self._credit_steps = self._steps(Credit, CREDIT_FIELDS)
+        self._patron_procs = self._processors(Patron, PATRON_COLUMNS)
+        self._constants = self._convert(Credit, CONSTANT_FIELDS[1:], (lote_id, now, 1, "", False, False, False, False))
+        self._now = now
+
+    def _processors(self, model, names):
+        if self.postgres:  # psycopg adapts Decimal, date and bool itself (COPY included)
+            return [None] * len(names)
+        return [model.__table__.c[name].type._cached_bind_processor(self.dialect) for name in names]
+
+    def _steps(self, model, names):
+        """(index, converter) of the columns whose values need converting; dates and booleans,
+        which repeat, through a memo."""
+        steps = []
+        for i, (name, proc) in enumerate(zip(names, self._processors(model, names))):
+            if proc is not None:
+                steps.append((i, proc if isinstance(model.__table__.c[name].type, Numeric) else _Memo(proc)))
+        return steps
+
+    def _convert(self, model, names, values):
+        procs = self._processors(model, names)
+        return tuple(v if p is None or v is None else p(v) for p, v in zip(procs, values))
+
+    def _select(self, sql: str, values: list):
+        """Rows of `sql` whose last condition is `key IN (…values…)`."""
+        if not values:
+            return []
+        if self.postgres:
+            return self.dbapi.execute(sql + " = ANY(%s)", (values,)).fetchall()
+        cursor = self.dbapi.cursor()
+        try:
+            return cursor.execute(sql + " IN (" + ",".join("?" * len(values)) + ")", values).fetchall()
+        finally:
+            cursor.close()
+
+    def existing_credits(self, numeros: list) -> dict:
+        """número → (lote_id, patron_id, periodo, importe_total) of those already loaded."""
+        rows = self._select("SELECT numero, lote_id, patron_id, periodo, importe_total FROM creditos WHERE numero",
+                            numeros)
+        if self.postgres:
+            return {r[0]: r[1:] for r in rows}
+        return {r[0]: (r[1], r[2], r[3], Decimal(str(r[4])).quantize(CENT)) for r in rows}
+
+    def patron_ids(self, nrps: list) -> dict:
+        return dict(self._select("SELECT nrp, id FROM patrones WHERE nrp", nrps))
+
+    def insert_patrones(self, rows: list[dict]) -> dict:
+        """Insert new patrones; their ids by NRP."""
+        tuples = [tuple(p(v) if p is not None and v is not None else v
+                        for p, v in zip(self._patron_procs, (*(r[c] for c in PATRON_COLUMNS[:-1]), self._now)))
+                  for r in rows]
+        self._write("patrones", PATRON_COLUMNS, tuples)
+        return self.patron_ids([r["nrp"] for r in rows])
+
+    def insert_credits(self, rows: list[tuple], patron_ids: list[int]):
+        """`rows` in CREDIT_FIELDS order, `patron_ids` aligned with them."""
+        constants = self._constants
+        if self.postgres:
+            tuples = [(*row, patron_id, *constants) for row, patron_id in zip(rows, patron_ids)]
+        else:
+            steps, tuples = self._credit_steps, []
+            for row, patron_id in zip(rows, patron_ids):
+                values = [*row, patron_id, *constants]
+                for i, convert in steps:
+                    values[i] = convert(values[i])
+                tuples.append(values)
+        self._write("creditos", CREDIT_COLUMNS, tuples)
+
+    def _write(self, table: str, columns: tuple, tuples: list):
+        if not tuples:
+            return
+        names = ", ".join(f'"{c}"' for c in columns)
+        if self.postgres:
+            with self.dbapi.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for values in tuples:
+                    copy.write_row(values)
+            return
+        cursor = self.dbapi.cursor()
+        try:
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})", tuples)
+        finally:
+            cursor.close()
+
+
+class _Memo(dict):
+    """A bind processor remembered per value (a file has a few thousand distinct dates)."""
+
+    def __init__(self, proc):
+        super().__init__()
+        self.proc = proc
+
+    def __call__(self, value):
+        if value is None:
+            return None
+        if len(self) > 50_000:
+            self.clear()
+        return self[value]
+
+    def __missing__(self, value):
+        converted = self[value] = self.proc(value)
+        return converted
