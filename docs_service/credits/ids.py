@@ -10,6 +10,8 @@ from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.mx import curp as _curp
 from stdnum.mx import rfc as _rfc
 
+from ..core.fechas import hoy
+
 NRP_RE = re.compile(r"^[A-Z0-9][0-9]{2}[0-9]{5}[0-9]{2}[0-9]$")
 NUMERO_RE = re.compile(r"^[0-9]{9}$")
 PERIODO_RE = re.compile(r"^(19[89][0-9]|20[0-9]{2})(0[1-9]|1[0-2])$")
@@ -122,7 +124,7 @@ def periodo(value, concepto: str | None = None, today: date | None = None) -> st
         raise IdError("El periodo debe ser AAAAMM con un mes de 01 a 12.")
     if concepto == "RCV" and int(v[4:]) % 2:
         raise IdError("Un periodo RCV es bimestral: debe terminar en mes par (02, 04, …, 12).")
-    today = today or date.today()
+    today = today or hoy()
     if (int(v[:4]), int(v[4:])) > (today.year, today.month):
         raise IdError("El periodo no puede ser futuro.")
     return v

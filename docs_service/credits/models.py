@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Unit
 from ..core.db import Base, utcnow
+from ..core.fechas import hoy
 from .phases import PHASES
 
 Money = Numeric(14, 2)  # pesos with centavos, exact (Decimal) in Python
@@ -84,7 +85,7 @@ class Credit(Base):
     fecha_exigibilidad: Mapped[date | None] = mapped_column(Date)  # starts prescripción
     fecha_interrupcion: Mapped[date | None] = mapped_column(Date)  # last gestión that restarted it
     fase: Mapped[str] = mapped_column(String(24), default="EMITIDO")
-    fase_desde: Mapped[date] = mapped_column(Date, default=lambda: utcnow().date())
+    fase_desde: Mapped[date] = mapped_column(Date, default=hoy)  # Mexico City day
     motivo: Mapped[str | None] = mapped_column(String(32))  # reason of CANCELADO / IMPEDIMENTO / CONTROVERTIDO…
     inc: Mapped[str | None] = mapped_column(String(2))  # official incidencia code of the last event
     fecha_inc: Mapped[date | None] = mapped_column(Date)

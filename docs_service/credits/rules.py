@@ -3,7 +3,7 @@ the workflow calendar; prescripción and caducidad terms)."""
 from datetime import date, timedelta
 from functools import lru_cache
 
-from ..core.db import utcnow
+from ..core.fechas import hoy
 from ..workflow.calendar import add_business_days
 
 PLAZO_PAGO_DIAS_HABILES = 15     # LSS art. 39-D
@@ -13,7 +13,8 @@ ANOS_CADUCIDAD = 5               # LSS art. 297
 
 
 def today() -> date:
-    return utcnow().date()
+    """The calendar day in Mexico City (plazos, "no future date", periodos are Mexican days)."""
+    return hoy()
 
 
 def add_years(day: date, years: int) -> date:

@@ -6,7 +6,8 @@ from flask.views import MethodView
 from ..core.access import AUTHENTICATED, accepts_multipart, policy, roles
 from ..core.api_helpers import list_schema, require_if_match
 from ..core.blueprint import Blueprint
-from ..core.db import utcnow, writes
+from ..core.db import writes
+from ..core.fechas import hoy
 from ..core.errors import NotFound
 from ..documents import operations as documents
 from ..documents.api import version_etag
@@ -53,7 +54,7 @@ class Formats(MethodView):
     @blp.response(200, list_schema(FormatSummary, "FormatList"))
     def get(self, args):
         """Formatos vigentes (hoy, o el día `vigente_al`); búsqueda por nombre, clave o tema"""
-        day = args.get("vigente_al") or utcnow().date()
+        day = args.get("vigente_al") or hoy()
         total, rows = queries.catalog(day, texto=args.get("q"), tema=args.get("tema"), pagina=args["pagina"],
                                       por_pagina=args["por_pagina"])
         return {"total": total, "items": [summary(*row) for row in rows]}

@@ -7,7 +7,8 @@ import click
 from sqlalchemy import select
 
 from ..accounts.demo import demo_user as _user
-from ..core.db import db, transaction, utcnow
+from ..core.db import db, transaction
+from ..core.fechas import hoy
 from ..documents.models import Document
 from ..workflow import operations as flow
 from . import catalog
@@ -43,7 +44,7 @@ def walk_to_published(version, desde_dias: int = 0, destinatarios=None):
              ("validador.demo", "validar")]
     for nombre, accion in steps:
         flow.transition(_user(nombre), version, accion, comentario="Carga de demostración.")
-    start = utcnow().date() + timedelta(days=desde_dias)
+    start = hoy() + timedelta(days=desde_dias)
     flow.transition(_user("normativo.demo"), version, "publicar", vigente_desde=start,
-                    destinatarios=destinatarios or {"todas": True}, historico=start < utcnow().date(),
+                    destinatarios=destinatarios or {"todas": True}, historico=start < hoy(),
                     comentario="Carga de demostración.")

@@ -6,7 +6,7 @@ from urllib.parse import quote
 from flask import Response, g
 
 from ..core.access import require
-from ..core.db import utcnow
+from ..core.fechas import hoy
 from ..core.errors import NotFound
 from ..documents import queries as doc_queries
 from ..documents.models import Document, Version
@@ -22,7 +22,7 @@ def downloadable(format_id: int, numero: int | None = None) -> tuple[Document, V
     """The version in force today (or `numero`, from the history: published ones for everyone,
     drafts for the workflow's roles); 404 when there is none."""
     document = ops.get_format(format_id)
-    today = utcnow().date()
+    today = hoy()  # vigencias are Mexico City days
     if numero is None:
         version = doc_queries.version_in_force(document, today)
     else:

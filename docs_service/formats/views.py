@@ -9,7 +9,8 @@ from markupsafe import Markup
 
 from ..core.access import AUTHENTICATED, PUBLIC, policy, roles
 from ..core.areas import HomeEntry
-from ..core.db import utcnow, writes
+from ..core.db import writes
+from ..core.fechas import hoy
 from ..core.errors import DomainError, InvalidInput, fail
 from ..core.pages import refuse, reject
 from ..documents import operations as documents
@@ -39,7 +40,7 @@ def catalog():
     q = (args.get("q") or "")[:200].strip() or None
     tema = (args.get("tema") or "")[:100] or None
     pagina = max(args.get("pagina", 1, type=int) or 1, 1)
-    total, rows = queries.catalog(utcnow().date(), texto=q, tema=tema, pagina=pagina, por_pagina=30)
+    total, rows = queries.catalog(hoy(), texto=q, tema=tema, pagina=pagina, por_pagina=30)
     return render_template("formats/catalog.html", rows=rows, total=total, q=q or "", tema=tema or "",
                            temas=queries.topics(), pagina=pagina)
 

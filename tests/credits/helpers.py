@@ -44,3 +44,19 @@ def act(client, token, numero, accion, etag=None, **body):
         etag = get(client, token, numero).headers["ETag"]
     return client.post(f"/api/v1/creditos/{numero}/transiciones", json={"accion": accion, **body},
                        headers={"Authorization": f"Bearer {token}", "If-Match": etag})
+
+
+def clock_at(monkeypatch, moment):
+    """Every clock of the service (UTC timestamps and the Mexico City day) reads `moment` (aware)."""
+    from datetime import datetime
+
+    from docs_service.core import db as core_db
+    from docs_service.core import fechas
+
+    class Fixed(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return moment.astimezone(tz) if tz else moment.astimezone().replace(tzinfo=None)
+
+    monkeypatch.setattr(core_db, "datetime", Fixed)
+    monkeypatch.setattr(fechas, "datetime", Fixed)

@@ -116,3 +116,19 @@ def test_loaded_values_read_back_exactly_and_changed_rows_are_refused(app, clien
     changed = load(client, staff["oscar"], [row(1, importe_historico="2000.00", importe_total="")])
     assert (changed["cargadas"], changed["sin_cambios"], changed["rechazadas"]) == (0, 0, 1)
     assert "otros datos" in changed["reporte"][0]["mensaje"]
+
+
+def test_today_is_the_mexico_city_day(monkeypatch, client, staff):
+    """GIVEN it is 2026-12-02 03:00 UTC, still 21:00 of 1 December in Mexico City WHEN a file with a
+    credit issued on 1 December and one issued on 2 December is imported THEN the first loads and the
+    second is refused as a future date."""
+    from datetime import date, datetime, timezone
+
+    from docs_service.credits import rules
+    from .helpers import clock_at
+    clock_at(monkeypatch, datetime(2026, 12, 2, 3, 0, tzinfo=timezone.utc))
+    assert rules.today() == date(2026, 12, 1)
+    report = load(client, staff["oscar"], [row(1, fecha_emision="2026-12-01", fecha_notificacion="", fase="EMITIDO"),
+                                           row(2, fecha_emision="2026-12-02", fecha_notificacion="", fase="EMITIDO")])
+    assert (report["cargadas"], report["rechazadas"]) == (1, 1)
+    assert report["reporte"][0]["campo"] == "fecha_emision" and "futura" in report["reporte"][0]["mensaje"]
