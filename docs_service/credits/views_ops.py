@@ -2,7 +2,7 @@
 and their conciliation, certificaciones de pagos no captados."""
 import json
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from ..core.access import policy, require, roles
@@ -13,7 +13,7 @@ from ..accounts.labels import unit_label
 from ..core.pages import reject, refuse
 from . import operations as ops
 from . import payments as pay
-from . import queries, transfers
+from . import progress, queries, transfers
 from .importer import import_credits
 from .loaders import PAYMENT_COLUMNS, csv_response
 from .models import PAYMENT_STATES, ImportBatch, PaymentCertification, PaymentFile
@@ -36,15 +36,53 @@ def _file(field="archivo"):
 @policy(OPERATIVO)
 def import_page():
     if request.method == "POST":
+        tracker = None
         try:
             archivo = _file()
-            batch = import_credits(g.user, archivo.stream, archivo.filename)
+            tracker = progress.Tracker(request.form.get("avance"), g.user.id, _size(archivo.stream))
+            batch = import_credits(g.user, archivo.stream, archivo.filename, progress=tracker.progress,
+                                   avance=tracker.avance)
         except DomainError as err:
+            if tracker is not None:
+                tracker.finish(error=err.message)
             status = reject(err)
-            return render_template("credits/import.html", batches=_batches()), status
+            return _import_form(), status
+        except BaseException:
+            if tracker is not None:
+                tracker.finish(error="La importación no se completó por un error del servidor.")
+            raise
+        tracker.finish(batch)
         flash(f"Importación terminada: {batch.cargadas} cargadas, {batch.rechazadas} rechazadas.", "info")
         return redirect(url_for(".batch", batch_id=batch.id), 303)
-    return render_template("credits/import.html", batches=_batches())
+    return _import_form()
+
+
+def _import_form():
+    token = progress.new_token()
+    return render_template("credits/import.html", batches=_batches(), avance=token,
+                           avance_url=url_for(".import_progress", token=token))
+
+
+def _size(stream) -> int:
+    start = stream.tell()
+    stream.seek(0, 2)
+    size = stream.tell() - start
+    stream.seek(start)
+    return size
+
+
+@bp.route("/creditos/importar/avance/<token>")
+@policy(OPERATIVO)
+def import_progress(token):
+    """The progress of an import this user started from the page (JSON, polled while it runs)."""
+    data = progress.read(token, g.user.id)
+    if data is None:
+        raise NotFound()
+    if data.get("lote"):
+        data["url"] = url_for(".batch", batch_id=data["lote"])
+    response = jsonify(data)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _batches():

@@ -4,6 +4,7 @@ to 3333; an operativo of 3333 accepts the traslado and the credit leaves 3301's 
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import page_problems, sign_in
 from tests.conftest import PASSWORD
@@ -33,11 +34,27 @@ def test_import_find_move_and_transfer(live_server, page, users, tmp_path, axe_s
     sign_in(page, base, "pedro", PASSWORD)
     page.goto(f"{base}/creditos/importar")
     page.set_input_files("input[name=archivo]", str(archivo))
-    page.get_by_role("button", name="Importar").click()
+    # While the server works, the page shows the progress it polls: the upload is held here and the
+    # poll answered with a running state, so the check does not race the import (the real poll is
+    # tested in tests/credits/test_pages.py).
+    held = []
+    page.route(re.compile(r".*/creditos/importar$"),
+               lambda route: held.append(route) if route.request.method == "POST" else route.continue_())
+    running = {"estado": "en_curso", "bytes": 50, "total_bytes": 100, "filas": 1500, "cargadas": 1499,
+               "sin_cambios": 0, "rechazadas": 1}
+    page.route("**/creditos/importar/avance/*", lambda route: route.fulfill(json=running))
+    page.get_by_role("button", name="Importar").focus()
+    page.keyboard.press("Enter")  # by keyboard
+    expect(page.get_by_test_id("estado-avance")).to_contain_text(re.compile(r"1.?500 filas procesadas"))
+    assert "1 rechazadas" in page.get_by_test_id("estado-avance").inner_text()
+    assert page.get_by_test_id("barra-avance").evaluate("bar => bar.value") == 50
+    problems = checked(page, axe_source)
+    page.unroute("**/creditos/importar/avance/*")
+    held[0].continue_()
     assert page.get_by_test_id("cargadas").inner_text() == "2"
     assert page.get_by_test_id("rechazadas").inner_text() == "1"
     assert "rfc" in page.get_by_test_id("reporte").inner_text()
-    problems = checked(page, axe_source)
+    problems += checked(page, axe_source)
 
     page.goto(f"{base}/creditos")
     page.fill("input[name=numero]", "268000001")

@@ -67,6 +67,40 @@ def test_import_page_shows_report(client, people, login):
     assert bad.status_code == 422 and "delimitador" in bad.get_data(as_text=True)
 
 
+def test_import_page_progress_is_polled_while_it_runs(client, people, login, monkeypatch):
+    """GIVEN the import page and a file of three chunks WHEN it is imported THEN, while the import
+    runs, the page's progress address answers the rows processed so far; after it, the finished
+    state with the batch; AND another user, or a made-up token, gets 404."""
+    from docs_service.credits import importer, progress
+    monkeypatch.setattr(importer, "CHUNK", 2)
+    login("pedro")
+    page = client.get("/creditos/importar").get_data(as_text=True)
+    token = re.search(r'name="avance" value="([^"]+)"', page).group(1)
+    url = re.search(r'data-avance-url="([^"]+)"', page).group(1)
+    assert url == f"/creditos/importar/avance/{token}" and 'role="status"' in page
+    seen, original = [], progress.Tracker.avance
+
+    def polled(self, batch):
+        original(self, batch)
+        seen.append(client.get(url).get_json())  # the page's poll, answered while the import runs
+
+    monkeypatch.setattr(progress.Tracker, "avance", polled)
+    data = csv_bytes([row(1), row(2), row(3, nrp="X"), row(4), row(5), row(6)])
+    done = client.post("/creditos/importar", data={"csrf_token": csrf_from(page), "avance": token,
+                                                   "archivo": (io.BytesIO(data), "c.csv")},
+                       content_type="multipart/form-data")
+    assert done.status_code == 303
+    running = [s for s in seen if s["estado"] == "en_curso"]
+    assert [s["filas"] for s in running][:3] == [2, 4, 6] and running[1]["rechazadas"] == 1
+    assert all(0 < s["bytes"] <= s["total_bytes"] == len(data) for s in running)
+    final = client.get(url).get_json()
+    assert final["estado"] == "terminado" and (final["filas"], final["cargadas"], final["rechazadas"]) == (6, 5, 1)
+    assert final["url"] == done.headers["Location"]
+    assert client.get("/creditos/importar/avance/" + "x" * 30).status_code == 404
+    login("pilar")
+    assert client.get(url).status_code == 404
+
+
 def test_payments_page_conciliates(client, people, login):
     load(client, people["pedro"], [row(1)])
     login("pedro")
