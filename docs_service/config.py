@@ -42,6 +42,9 @@ SETTINGS = {
     "RATELIMIT_STORAGE_URI": (str, "memory://"),  # redis://host:6379/0 to share limits across workers
     "VERIFICACION_LIMITE": (str, "30/minute"),  # per client address, public verification
     "VERIFICACION_LIMITE_GLOBAL": (str, "600/minute"),  # all clients together
+    "RENDER_PROCESOS": (int, 1),  # bounded render workers per web process (formats' untrusted templates)
+    "RENDER_TIEMPO_S": (float, 20.0),  # a render running longer is killed (its worker replaced)
+    "RENDER_MEMORIA_MB": (int, 512),  # address space a render may add to its warmed worker
     "LOTE_PROCESOS": (int, 0),  # batch emission worker processes; 0: one per core
 }
 

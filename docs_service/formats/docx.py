@@ -29,6 +29,12 @@ def check_no_external(data: bytes) -> None:
 
 def check_template(data: bytes, schema: FormSchema, meta: dict) -> None:
     """Refuse a DOCX template that breaks the sandbox or references anything outside."""
+    check_template_source(data)
+    render_docx(data, schema, schema.blank(), meta, blank=True)
+
+
+def check_template_source(data: bytes) -> None:
+    """The checks that do not render: relationships, macros, sandbox-clean tags in every part."""
     check_no_external(data)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         for name in zf.namelist():
@@ -36,10 +42,16 @@ def check_template(data: bytes, schema: FormSchema, meta: dict) -> None:
                 text = re.sub(r"<[^>]+>", "", zf.read(name).decode("utf-8", "replace"))
                 text = DOCXTPL_TAGS.sub(lambda m: m.group(1) + " ", text)  # {%tr for …%} -> {% for …%}
                 check_source(text, "La plantilla DOCX")
-    render_docx(data, schema, schema.blank(), meta, blank=True)
 
 
 def render_docx(template: bytes, schema: FormSchema, data: dict, meta: dict, blank: bool = False) -> bytes:
+    result = render_docx_unchecked(template, schema, data, meta, blank)
+    check_no_external(result)
+    return result
+
+
+def render_docx_unchecked(template: bytes, schema: FormSchema, data: dict, meta: dict, blank: bool = False) -> bytes:
+    """The untrusted part (runs in the bounded workers, formats.jobs); the caller checks the result."""
     doc = DocxTemplate(io.BytesIO(template))
     env = sandbox(autoescape=True)
     original = env.from_string
@@ -53,12 +65,10 @@ def render_docx(template: bytes, schema: FormSchema, data: dict, meta: dict, bla
     context = context_for(schema, data, meta, blank_rows=3 if blank else 0)
     try:
         doc.render(context, jinja_env=env, autoescape=True)
-    except TemplateRefused:
+    except (TemplateRefused, MemoryError):
         raise
     except Exception as err:  # docxtpl raises plain exceptions on broken tags
         raise TemplateRefused(f"La plantilla DOCX no se pudo procesar: {str(err)[:200]}") from None
     out = io.BytesIO()
     doc.save(out)
-    result = out.getvalue()
-    check_no_external(result)
-    return result
+    return out.getvalue()

@@ -14,6 +14,7 @@ from ..documents import operations as documents
 from ..documents.models import Document, Version
 from . import docx as docx_render
 from . import pdf as pdf_render
+from . import rendering
 from .fields import FormSchema, SchemaError
 from .models import Download, FormatVersion
 from .signals import format_defined, format_downloaded
@@ -59,14 +60,17 @@ def check_definition(version: Version, schema: FormSchema, plantilla_html: str, 
     meta = meta_for(version)
     try:
         check_source(plantilla_html, "La plantilla HTML")
-        pdf_render.page_html(_Spec(schema, plantilla_html, instructivo or ""), meta, {}, fillable=True)
+        # The blank PDF draws every row a schema allows: the heaviest render, bounded here already.
+        rendering.pdf(_Spec(schema, plantilla_html, instructivo or ""), meta, {}, fillable=True)
     except TemplateRefused as err:
         raise InvalidInput(str(err), code="plantilla_invalida", errors={"plantilla_html": [str(err)]}) from None
     if version.tipo_archivo != "docx":
         raise InvalidInput("La versión de un formato debe ser su plantilla DOCX.", code="plantilla_invalida",
                            errors={"archivo": ["Cargue un DOCX."]})
     try:
-        docx_render.check_template(storage().open(version.sha256), schema, meta)
+        template = storage().open(version.sha256)
+        docx_render.check_template_source(template)
+        rendering.docx(template, schema, schema.blank(), meta, blank=True)
     except TemplateRefused as err:
         raise InvalidInput(str(err), code="plantilla_invalida", errors={"archivo": [str(err)]}) from None
 
@@ -162,9 +166,10 @@ def render(version: Version, spec: FormatVersion, kind: str, data: dict | None, 
     try:
         if kind == "docx":
             template = storage().open(version.sha256)
-            return docx_render.render_docx(template, spec.schema, data or spec.schema.blank(), meta,
-                                           blank=data is None)
-        return pdf_render.render(spec, meta, data or {}, fillable=data is None)
+            return rendering.docx(template, spec.schema, data or spec.schema.blank(), meta, blank=data is None)
+        return rendering.pdf(spec, meta, data or {}, fillable=data is None)
+    except rendering.RenderLimit as err:
+        raise InvalidInput(str(err), code="formato_excede_limites") from None
     except TemplateRefused as err:
         raise InvalidInput(str(err), code="plantilla_invalida") from None
 
