@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from . import identifiers
+from . import identifiers, patterns
 from .words import to_decimal
 
 TYPES = {
@@ -20,7 +20,7 @@ TYPES = {
 }
 NAME_RE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 RESERVED = {"formato", "letra", "importe_letra", "loop", "range", "self", "true", "false", "none"}
-MAX_FIELDS, MAX_ROWS, MAX_TEXT, MAX_PATTERN = 80, 50, 2000, 200
+MAX_FIELDS, MAX_ROWS, MAX_TEXT, MAX_PATTERN = 80, 50, 2000, patterns.MAX_PATTERN
 FIXED_LENGTH = {"rfc": 13, "curp": 18, "nrp": 11, "nss": 11, "periodo": 6, "fecha": 10}
 
 
@@ -108,9 +108,9 @@ def parse_field(raw, nested: bool = False) -> Field:
     if patron is not None:
         patron = _text(patron, f"{where}, patrón", MAX_PATTERN)
         try:
-            re.compile(patron)
-        except re.error:
-            raise SchemaError(f"{where}: el patrón no es una expresión regular válida.") from None
+            patterns.check(patron)
+        except patterns.PatternRefused as err:
+            raise SchemaError(f"{where}: el patrón {err}") from None
         spec.patron = patron
     for key in ("minimo", "maximo"):
         if raw.get(key) is not None:
@@ -281,7 +281,7 @@ def check_value(f: Field, value):
         clean, warning = getattr(identifiers, f.tipo)(text)
     if f.longitud_min and len(clean) < f.longitud_min:
         raise ValueError(f"mínimo {f.longitud_min} caracteres.")
-    if f.patron and not re.fullmatch(f.patron, clean):
+    if f.patron and not patterns.fullmatch(f.patron, clean):
         raise ValueError("no tiene el formato esperado" + (f" ({f.ayuda})." if f.ayuda else "."))
     return clean, warning
 

@@ -87,3 +87,28 @@ def test_each_bad_field_is_named_in_spanish():
 def test_malformed_schemas_refused(bad):
     with pytest.raises(SchemaError):
         FormSchema.parse(bad)
+
+
+@pytest.mark.parametrize("pattern, reason", [
+    ("(a+)+$", "anidadas"), ("(\\d+){5}", "anidadas"), ("([a-z]*\\d?)*", "anidadas"), ("(a)\\1", "referencias"),
+    ("(?<=a)b", "hacia atrás"), ("x{1,2}" * 13, "repeticiones"), ("a" * 201, "200"), ("[", "no es una expresión"),
+])
+def test_patterns_that_could_hang_a_worker_are_refused_on_upload(pattern, reason):
+    field = {"nombre": "a", "etiqueta": "A", "tipo": "texto", "patron": pattern}
+    with pytest.raises(SchemaError, match=reason):
+        FormSchema.parse({"campos": [field]})
+    for fine in ("\\d{9}", "(\\d{3}-){2}\\d{4}", "[A-Z]{4}\\d{6}[A-Z0-9]{3}", "(CO|RCV)-\\d+", "(?=\\d)\\w+"):
+        FormSchema.parse({"campos": [dict(field, patron=fine)]})
+
+
+def test_a_match_past_its_time_bound_refuses_the_value_and_returns():
+    from docs_service.formats import patterns
+    with pytest.raises(patterns.PatternTimeout):  # refused on upload, but bounded even if it got in
+        patterns.fullmatch("(a+)+$", "a" * 5000 + "!")
+    # Passes the upload check (no nested repetition) yet backtracks exponentially: the bound stops it.
+    schema = FormSchema.parse({"campos": [{"nombre": "clave", "etiqueta": "Clave interna", "tipo": "texto",
+                                           "longitud_max": 2000, "patron": "(a|aa)*$"}]})
+    result = schema.validate({"clave": "a" * 1990 + "!"})
+    assert result.errors["clave"] == ["«Clave interna»: no se pudo verificar su formato a tiempo; avise al área "
+                                      "normativa."]
+    assert schema.validate({"clave": "aaaa"}).ok
