@@ -46,6 +46,7 @@ SETTINGS = {
     "RENDER_TIEMPO_S": (float, 20.0),  # a render running longer is killed (its worker replaced)
     "RENDER_MEMORIA_MB": (int, 512),  # address space a render may add to its warmed worker
     "LOTE_PROCESOS": (int, 0),  # batch emission worker processes; 0: one per core
+    "LOTE_COLA": (str, "local"),  # who runs API/page lotes: local (detached process) | procrastinate (PostgreSQL)
 }
 
 

@@ -1,9 +1,8 @@
 """Batch emission as an API job: create (or resume) the lote of a Subdelegación at a cut-off date
-and follow its progress. The embedded default runs it in a thread of the web process (one
-process, so no fork inside a threaded server); `docs-service constancias emitir` runs the same lote
-with one process per core and resumes whatever a stopped server left."""
-import threading
-
+and follow its progress. The work never runs in the web server: after the commit the lote goes to
+its runner (`lotes.start`: a detached `docs-service constancias emitir --lote ID` process on the
+embedded default, or procrastinate jobs), and each poll by an emitter resumes a lote whose runner
+died."""
 from flask import current_app, g
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
@@ -12,13 +11,11 @@ from ..core.blueprint import Blueprint
 from ..core.access import policy, require, roles
 from ..core.api_helpers import StrictSchema
 from ..core.db import after_commit, db
-from . import batch
+from . import batch, lotes
 from .models import Lote
 
 blp = Blueprint("constancia_lotes", __name__, url_prefix="/api/v1",
                 description="Emisión por lotes de constancias de situación.")
-_running: set = set()
-_guard = threading.Lock()
 
 
 class LoteIn(StrictSchema):
@@ -33,25 +30,6 @@ class LoteOut(Schema):
     total = fields.Integer()
     por_estado = fields.Dict(keys=fields.String(), values=fields.Integer())
     folios_distintos = fields.Integer()
-
-
-def _run_in_thread(app, lote_id: int) -> None:
-    with _guard:
-        if lote_id in _running:
-            return
-        _running.add(lote_id)
-
-    def work():
-        try:
-            with app.app_context():
-                batch.run(lote_id, processes=1)
-        except Exception:  # noqa: BLE001  the lote stays resumable; the log says why
-            app.logger.exception("lote %s interrumpido", lote_id)
-        finally:
-            with _guard:
-                _running.discard(lote_id)
-
-    threading.Thread(target=work, name=f"lote-{lote_id}", daemon=True).start()
 
 
 def _may_use(lote: Lote) -> bool:
@@ -73,7 +51,7 @@ class Lotes(MethodView):
         db.session.flush()
         lote_id, app = lote.id, current_app._get_current_object()
         if lote.estado != "terminado":
-            after_commit(lambda: _run_in_thread(app, lote_id))
+            after_commit(lambda: lotes.start(app, lote_id))
         return batch.status(lote_id), 202, {"Location": f"/api/v1/constancias/lotes/{lote_id}"}
 
 
@@ -82,9 +60,13 @@ class LoteItem(MethodView):
     @policy(roles("operativo", "titular", "admin", "auditor"))
     @blp.response(200, LoteOut)
     def get(self, lote_id):
-        """Avance de un lote"""
+        """Avance de un lote (y, si quien consulta puede emitir, reanudación del que quedó interrumpido)"""
         lote = db.session.get(Lote, lote_id)
         require(lote is not None and (g.user.has_role("admin", "auditor") or _may_use(lote)), hide=True)
-        return batch.status(lote_id)
+        state = batch.status(lote_id)
+        if state["estado"] != "terminado" and g.user.has_role("operativo", "titular") and _may_use(lote):
+            app = current_app._get_current_object()
+            after_commit(lambda: lotes.start(app, lote_id))
+        return state
 
 

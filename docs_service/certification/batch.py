@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ..core.db import db, transaction, utcnow
 from ..core.errors import InvalidInput, NotFound
@@ -127,11 +127,18 @@ def find_or_create(actor, unidad_clave: str, fecha_corte: date) -> tuple[Lote, b
     return lote, True
 
 
-def _assign(lote_id: int, limit: int) -> list[int]:
+def _in(lote_id: int, estado: str, span: tuple[int, int] | None):
+    """The items of a lote in a state, optionally only those whose id lies in `span` (a queue task's block)."""
+    conditions = [LoteItem.lote_id == lote_id, LoteItem.estado == estado]
+    if span is not None:
+        conditions.append(LoteItem.id.between(*span))
+    return select(LoteItem).where(*conditions).order_by(LoteItem.id)
+
+
+def _assign(lote_id: int, limit: int, span: tuple[int, int] | None = None) -> list[int]:
     """Reserve folios and codes for up to `limit` pending items (committed before any work)."""
     with transaction():
-        items = db.session.scalars(select(LoteItem).where(LoteItem.lote_id == lote_id, LoteItem.estado == "pendiente")
-                                   .order_by(LoteItem.id).limit(limit)).all()
+        items = db.session.scalars(_in(lote_id, "pendiente", span).limit(limit)).all()
         if not items:
             return []
         emitida = now_seconds()
@@ -160,37 +167,37 @@ def _jobs(lote: Lote, items: list[LoteItem]) -> list[Job]:
     return jobs
 
 
-def run(lote_id: int, *, processes: int = 1, chunk: int = CHUNK, progress=None) -> Lote:
-    """Emit every item not yet emitted; `progress(n)` is called as items finish."""
+def run(lote_id: int, *, processes: int = 1, chunk: int = CHUNK, progress=None,
+        span: tuple[int, int] | None = None) -> Lote:
+    """Emit every item not yet emitted (only those with ids in `span` when given: one block of a task
+    queue); `progress(n)` is called as items finish. The lote ends when no item is left to emit."""
     app = current_app._get_current_object()
     load_material(SigningConfig.from_app(app)).check_valid()  # 503 before any folio is reserved
     settings = Settings.from_app(app)
     pool = None
-    _warm(settings)
     if processes > 1:
+        _warm(settings)
         # Children must not inherit the parent's database connections (a killed parent's PostgreSQL
         # session would stay open, with its locks, as long as a child held the socket).
         app.extensions["docs_engine"].dispose()
         pool = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_worker_start, initargs=(settings,))
         pool.submit(os.getpid).result()  # fork the workers now, while no connection is open
+    else:
+        _init_worker(settings)
     try:
         while True:
             with transaction():
-                items = db.session.scalars(select(LoteItem).where(LoteItem.lote_id == lote_id,
-                                                                  LoteItem.estado == "asignado")
-                                           .order_by(LoteItem.id).limit(chunk)).all()
+                items = db.session.scalars(_in(lote_id, "asignado", span).limit(chunk)).all()
                 if not items:
                     ids = None
                 else:
                     ids = [i.id for i in items]
-            if ids is None and not _assign(lote_id, chunk):
+            if ids is None and not _assign(lote_id, chunk, span):
                 break
             with transaction():
                 lote = db.session.get(Lote, lote_id)
-                items = db.session.scalars(select(LoteItem).where(LoteItem.lote_id == lote_id,
-                                                                  LoteItem.estado == "asignado")
-                                           .order_by(LoteItem.id).limit(chunk)).all()
+                items = db.session.scalars(_in(lote_id, "asignado", span).limit(chunk)).all()
                 jobs = _jobs(lote, items)
             results = list(pool.map(_produce, jobs)) if pool else [_produce(job) for job in jobs]
             _store(lote_id, items, jobs, results)
@@ -199,16 +206,39 @@ def run(lote_id: int, *, processes: int = 1, chunk: int = CHUNK, progress=None) 
     finally:
         if pool is not None:
             pool.shutdown()
+    return finish(lote_id)
+
+
+def finish(lote_id: int) -> Lote:
+    """Count what was emitted and close the lote once no item is left pending; several queue workers
+    may get here at once, and only the one whose conditional UPDATE wins sends `batch_finished`."""
     with transaction():
         lote = db.session.get(Lote, lote_id)
-        lote.emitidas = db.session.scalar(select(func.count()).select_from(LoteItem).where(
-            LoteItem.lote_id == lote_id, LoteItem.estado == "emitido"))
-        lote.errores = db.session.scalar(select(func.count()).select_from(LoteItem).where(
-            LoteItem.lote_id == lote_id, LoteItem.estado == "error"))
-        if lote.estado != "terminado":
-            lote.estado, lote.terminado = "terminado", utcnow()
-            signals.batch_finished.send(lote, actor=None, emitidas=lote.emitidas, errores=lote.errores)
+        counts = dict(db.session.execute(select(LoteItem.estado, func.count()).where(LoteItem.lote_id == lote_id)
+                                         .group_by(LoteItem.estado)).all())
+        emitidas, errores = counts.get("emitido", 0), counts.get("error", 0)
+        if counts.get("pendiente", 0) + counts.get("asignado", 0):
+            return lote
+        closed = db.session.execute(update(Lote).where(Lote.id == lote_id, Lote.estado != "terminado")
+                                    .values(estado="terminado", terminado=utcnow(), emitidas=emitidas,
+                                            errores=errores).execution_options(synchronize_session=False)).rowcount
+        db.session.refresh(lote)
+        if closed:
+            signals.batch_finished.send(lote, actor=None, emitidas=emitidas, errores=errores)
     return lote
+
+
+def blocks_in(session, lote_id: int, size: int = CHUNK) -> list[tuple[int, int]]:
+    """The lote's items cut into fixed blocks of `size` by id (the same cut every time, so a block is
+    one task-queue job whatever was emitted already), keeping only blocks with something left to do."""
+    rows = session.execute(select(LoteItem.id, LoteItem.estado).where(LoteItem.lote_id == lote_id)
+                              .order_by(LoteItem.id)).all()
+    spans = []
+    for start in range(0, len(rows), size):
+        block = rows[start:start + size]
+        if any(estado in ("pendiente", "asignado") for _id, estado in block):
+            spans.append((block[0][0], block[-1][0]))
+    return spans
 
 
 def _store(lote_id: int, items: list[LoteItem], jobs: list[Job], results) -> None:

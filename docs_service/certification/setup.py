@@ -12,8 +12,13 @@ CODE_IN_PATH = re.compile(r"^(/v/|/api/v1/verificacion/)([A-Za-z0-9_-]{0,6})[^/]
 
 
 def init():
-    """`docs-service init`: the embedded default generates its CA and seal certificate once
-    (production sets DOCS_SERVICE_SIGNING_P12 and nothing is generated)."""
+    """`docs-service init`: procrastinate's tables when lotes go to that queue; the embedded default
+    generates its CA and seal certificate once (production sets DOCS_SERVICE_SIGNING_P12 and nothing
+    is generated)."""
+    from .lotes import runner
+    if runner(current_app) == "procrastinate":
+        from .cola import ensure_schema
+        ensure_schema(current_app)
     if current_app.config.get("DOCS_SIGNING_P12"):
         return
     if generate_embedded(Path(current_app.config["DOCS_INSTANCE"]) / FOLDER):

@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import date
 
@@ -73,20 +74,65 @@ def test_batch_pdfs_are_signed_and_verifiable(app, client, staff, runner, auth):
     assert unknown.exit_code == 1 and "Subdelegación" in unknown.output
 
 
-def test_batch_as_an_api_job_scoped_to_the_unit(client, staff, auth):
+def _poll(client, url, token, until, timeout=240):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = client.get(url, headers={"Authorization": f"Bearer {token}"}).get_json()
+        if until(state):
+            return state
+        time.sleep(0.2)
+    return state
+
+
+def test_batch_as_an_api_job_runs_in_a_detached_process_scoped_to_the_unit(app, client, staff, auth):
+    """GIVEN a Subdelegación with patrones WHEN an operativo posts a lote THEN a process of its own (not
+    the web server, which has no thread for it) emits it, the poll follows it, and another unit's
+    operativo sees nothing."""
+    from docs_service.certification import lotes
     load(client, staff["oscar"], [row(i) for i in range(1, 4)])
     body = {"unidad": "3301", "fecha_corte": date.today().isoformat()}
     assert client.post("/api/v1/constancias/lotes", json=body, headers=auth(staff["olga"])).status_code == 404
+    threads = threading.active_count()
     started = client.post("/api/v1/constancias/lotes", json=body, headers=auth(staff["oscar"]))
     assert started.status_code == 202, started.get_json()
     url = started.headers["Location"]
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        state = client.get(url, headers=auth(staff["oscar"])).get_json()
-        if state["estado"] == "terminado":
-            break
-        time.sleep(0.2)
+    lote_id = started.get_json()["lote"]
+    state = _poll(client, url, staff["oscar"], lambda s: s["estado"] == "terminado")
     assert state["estado"] == "terminado" and state["por_estado"] == {"emitido": 3} and state["folios_distintos"] == 3
+    assert threading.active_count() <= threads + 1  # at most the thread that reaps the child
+    pid = lotes.holder_pid(app, lote_id)
+    assert pid is not None and pid != os.getpid() and not lotes.working(app, lote_id)
     assert client.get(url, headers=auth(staff["olga"])).status_code == 404
     again = client.post("/api/v1/constancias/lotes", json=body, headers=auth(staff["oscar"])).get_json()
     assert again["lote"] == state["lote"] and again["por_estado"] == {"emitido": 3}
+
+
+def test_api_job_killed_halfway_is_resumed_by_the_next_poll(app, client, staff, auth, db_url):
+    """GIVEN an API lote being emitted by its detached process WHEN that process group is killed with
+    SIGKILL THEN the next poll starts a new one, which ends the lote with exactly one constancia per
+    patrón and distinct, gapless folios (SECURITY J-52 through the API)."""
+    from docs_service.certification import lotes
+    n = 40
+    load(client, staff["oscar"], [row(i) for i in range(1, n + 1)])
+    started = client.post("/api/v1/constancias/lotes", json={"unidad": "3301", "fecha_corte": date.today().isoformat()},
+                          headers=auth(staff["oscar"]))
+    assert started.status_code == 202, started.get_json()
+    lote_id, url = started.get_json()["lote"], started.headers["Location"]
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and not (
+            (_count(db_url, "SELECT count(*) FROM constancia_lote_items WHERE estado = 'emitido'") or 0) >= 1
+            and lotes.working(app, lote_id)):
+        time.sleep(0.05)
+    first = lotes.holder_pid(app, lote_id)
+    os.killpg(first, signal.SIGKILL)  # the runner and its pool: its own session, so its own group
+    while lotes.working(app, lote_id):
+        time.sleep(0.05)
+    interrupted = _count(db_url, "SELECT count(*) FROM constancias")
+    assert 1 <= interrupted < n
+    state = _poll(client, url, staff["oscar"], lambda s: s["estado"] == "terminado")
+    assert lotes.holder_pid(app, lote_id) != first
+    assert state["estado"] == "terminado" and state["por_estado"] == {"emitido": n}, state
+    assert state["folios_distintos"] == n
+    assert _count(db_url, "SELECT count(*) FROM constancias") == n
+    assert _count(db_url, "SELECT count(DISTINCT nrp) FROM constancias") == n
+    assert _count(db_url, "SELECT max(consecutivo) - min(consecutivo) + 1 FROM constancias") == n
