@@ -14,7 +14,7 @@ CATALOG_FILE = Path(__file__).with_name("unidades.csv")
 CENTRAL_CLAVE = "NC"
 CENTRAL_NOMBRE = "Nivel central — Coordinación de Cobranza"
 
-UNIT_KEY = re.compile(r"^(\d{2}|\d{4}|NC)$")
+UNIT_KEY = re.compile(r"^([0-9]{2}|[0-9]{4}|NC)$")
 UNIT_KEY_PATTERN = UNIT_KEY.pattern
 UNIT_KEY_HELP = "Clave de OOAD (DD), de Subdelegación (DDSS) o NC (nivel central)."
 
@@ -36,7 +36,7 @@ def read_catalog(path: Path = CATALOG_FILE) -> list[CatalogUnit]:
     for row in rows:
         ooad, name = row["ooad_clave"].strip(), row["ooad_nombre"].strip()
         sub, sub_name = row["subdelegacion_clave"].strip(), row["subdelegacion_nombre"].strip()
-        if not re.fullmatch(r"\d{2}", ooad) or not re.fullmatch(r"\d{4}", sub) or not sub.startswith(ooad):
+        if not re.fullmatch(r"[0-9]{2}", ooad) or not re.fullmatch(r"[0-9]{4}", sub) or not sub.startswith(ooad):
             raise ValueError(f"{path.name}: clave inválida en la fila {ooad},{sub}")
         if ooads.setdefault(ooad, name) != name:
             raise ValueError(f"{path.name}: el OOAD {ooad} tiene dos nombres")

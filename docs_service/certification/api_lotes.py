@@ -19,7 +19,7 @@ blp = Blueprint("constancia_lotes", __name__, url_prefix="/api/v1",
 
 
 class LoteIn(StrictSchema):
-    unidad = fields.String(required=True, validate=validate.Regexp(r"^\d{4}$"),
+    unidad = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{4}$"),
                            metadata={"description": "Clave de la Subdelegación (DDSS)."})
     fecha_corte = fields.Date(required=True)
 

@@ -2,10 +2,11 @@
 from marshmallow import Schema, fields, validate
 
 from ..core.api_helpers import PageQuery, StrictSchema
+from ..core.fields import DateTime
 from .kinds import TIPOS
 
 NRP = validate.Regexp(r"^[A-Za-z0-9]{10,11}$", error="Registro patronal de 10 u 11 caracteres.")
-FOLIO = r"^[A-Z]{2,4}-\d{4}-\d{6}$"
+FOLIO = r"^[A-Z]{2,4}-[0-9]{4}-[0-9]{6}$"
 
 
 class ConstanciaIn(StrictSchema):
@@ -35,12 +36,12 @@ class ConstanciaOut(Schema):
     url_verificacion = fields.String()
     tipo = fields.String()
     estado = fields.String(metadata={"description": "VIGENTE, REVOCADA o SUSTITUIDA."})
-    emitida = fields.DateTime()
+    emitida = DateTime()
     fecha_corte = fields.Date(allow_none=True)
     unidad = fields.String(metadata={"description": "Unidad emisora, p. ej. «3301 Mérida Norte»."})
     nrp = fields.String(allow_none=True)
     referencia = fields.String()
-    revocada = fields.DateTime(allow_none=True)
+    revocada = DateTime(allow_none=True)
     motivo_revocacion = fields.String(allow_none=True)
     sustituida_por = fields.String(allow_none=True, metadata={"description": "Folio de la constancia que la sustituye."})
 
@@ -61,11 +62,11 @@ class RevocacionIn(StrictSchema):
 class VerificacionOut(Schema):
     estado = fields.String(metadata={"description": "VIGENTE, REVOCADA o SUSTITUIDA."})
     folio = fields.String()
-    fecha_emision = fields.DateTime()
+    fecha_emision = DateTime()
     unidad_emisora = fields.String()
     sha256 = fields.String()
     rfc_enmascarado = fields.String(allow_none=True)
-    fecha_revocacion = fields.DateTime(metadata={"description": "Solo si fue revocada o sustituida."})
+    fecha_revocacion = DateTime(metadata={"description": "Solo si fue revocada o sustituida."})
     motivo_revocacion = fields.String(metadata={"description": "Solo si fue revocada."})
     folio_sustituto = fields.String(metadata={"description": "Solo si fue sustituida."})
 

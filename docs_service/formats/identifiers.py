@@ -56,7 +56,7 @@ def luhn_ok(digits: str) -> bool:
 def nss(value: str):
     """11 digits; the last is Luhn over the first 10 (DOMAIN §3.4)."""
     number = _compact(value)
-    if not re.fullmatch(r"\d{11}", number):
+    if not re.fullmatch(r"[0-9]{11}", number):
         raise ValueError("NSS no válido: deben ser 11 dígitos.")
     if not luhn_ok(number):
         raise ValueError("NSS no válido: el dígito verificador no coincide.")
@@ -78,7 +78,7 @@ def nrp(value: str):
 def periodo(value: str, bimestral: bool = False):
     """AAAAMM; RCV/INFONAVIT periods are bimonthly (even months only)."""
     number = _compact(value).replace("/", "")
-    if not re.fullmatch(r"\d{6}", number):
+    if not re.fullmatch(r"[0-9]{6}", number):
         raise ValueError("Periodo no válido: use AAAAMM (p. ej. 202506).")
     year, month = int(number[:4]), int(number[4:])
     if not 1997 <= year <= 2100 or not 1 <= month <= 12:

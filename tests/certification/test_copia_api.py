@@ -66,6 +66,7 @@ def test_public_verification_discloses_only_the_allowed_fields_and_sees_revocati
     assert set(response.get_json()) == {"estado", "folio", "fecha_emision", "unidad_emisora", "sha256",
                                         "rfc_enmascarado"}
     assert response.get_json()["estado"] == "VIGENTE" and response.get_json()["unidad_emisora"] == "3301 Mérida Norte"
+    assert response.get_json()["fecha_emision"].endswith("+00:00")  # RFC 3339 with its offset, as the spec says
     assert response.headers["Cache-Control"] == "no-store" and "noindex" in response.headers["X-Robots-Tag"]
     page = client.get(f"/v/{issued['codigo']}")
     assert page.status_code == 200 and "VIGENTE" in page.get_data(as_text=True)
