@@ -5,12 +5,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import api_read, constancias, credits, formats, normateca, search  # noqa: E402
+from benchmarks import api_read, constancias, credits, formats, lote_reanudable, normateca, search  # noqa: E402
 
 BENCHMARKS = {"api_read": api_read.run, "upload_docx": normateca.upload_docx,
               "catalog_vigente_al": normateca.catalog_vigente_al,
               "credits": credits.run, "formats_pdf": formats.pdf, "formats_docx": formats.docx, "constancias": constancias.run,
-              "search": search.run}
+              "search": search.run, "lote_reanudable": lote_reanudable.bench}
 
 
 def main(argv):

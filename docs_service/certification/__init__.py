@@ -5,7 +5,7 @@ from ..core.areas import Area, NavEntry
 AREA = Area(
     name="certification",
     api=(".api", ".api_lotes"),
-    pages=(".views",),
+    pages=(".views", ".views_lotes"),
     cli=(".cli:constancias_group",),
     blob_columns=(".models:Constancia.sha256",),
     init=".setup:init",

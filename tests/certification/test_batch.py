@@ -136,3 +136,33 @@ def test_api_job_killed_halfway_is_resumed_by_the_next_poll(app, client, staff, 
     assert _count(db_url, "SELECT count(*) FROM constancias") == n
     assert _count(db_url, "SELECT count(DISTINCT nrp) FROM constancias") == n
     assert _count(db_url, "SELECT max(consecutivo) - min(consecutivo) + 1 FROM constancias") == n
+
+
+def test_batch_page_starts_the_lote_and_follows_it(app, client, staff, users, login):
+    """GIVEN an operativo of 3301 WHEN it posts the lote form THEN it lands on the progress page, which
+    refreshes itself until the detached process ends the lote; another unit's lote is not its own."""
+    from tests.conftest import csrf_from
+    load(client, staff["oscar"], [row(i) for i in range(1, 3)])
+    users("opa", ["operativo"], "3301")
+    login("opa")
+    page = client.get("/constancias/lotes")
+    assert page.status_code == 200 and 'value="3301"' in page.get_data(as_text=True)
+    token = csrf_from(page.get_data(as_text=True))
+    other = client.post("/constancias/lotes", data={"csrf_token": token, "unidad": "3333",
+                                                     "fecha_corte": date.today().isoformat()})
+    assert other.status_code == 404
+    bad = client.post("/constancias/lotes", data={"csrf_token": token, "unidad": "3301", "fecha_corte": "mañana"})
+    assert bad.status_code == 422 and "AAAA-MM-DD" in bad.get_data(as_text=True)
+    started = client.post("/constancias/lotes", data={"csrf_token": token, "unidad": "3301",
+                                                       "fecha_corte": date.today().isoformat()})
+    assert started.status_code == 303
+    url = started.headers["Location"]
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        html = " ".join(client.get(url).get_data(as_text=True).split())
+        if "Terminado" in html:
+            break
+        assert 'http-equiv="refresh"' in html and "<progress" in html
+        time.sleep(0.3)
+    assert "Terminado: 2 de 2" in html and "Folios distintos: 2" in html and 'http-equiv="refresh"' not in html
+    assert "3301" in client.get("/constancias/lotes").get_data(as_text=True)
