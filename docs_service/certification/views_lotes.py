@@ -2,6 +2,7 @@
 Like the API, the page only records the lote and hands it to its runner after the commit
 (`lotes.start`); the progress page reads the lote's rows and refreshes itself, and resumes a lote
 whose runner died."""
+import re
 from datetime import date
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
@@ -30,7 +31,7 @@ def _start_after_commit(lote_id: int) -> None:
 def _create(form) -> Lote:
     from ..accounts.models import Unit
     unidad = form.get("unidad", "").strip()
-    if not (len(unidad) == 4 and unidad.isdigit()):
+    if not re.fullmatch(r"[0-9]{4}", unidad):  # ASCII digits only (str.isdigit takes other scripts')
         raise InvalidInput("Indique la clave de la Subdelegación (cuatro dígitos).", code="unidad_requerida")
     try:
         corte = date.fromisoformat(form.get("fecha_corte", ""))
