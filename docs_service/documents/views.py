@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from ..core.access import AUTHENTICATED, policy, roles
 from ..core.api_helpers import last_page
 from ..core.areas import HomeEntry, hooks
-from ..core.db import db, writes
+from ..core.db import writes
 from ..core.errors import DomainError, InvalidInput, StaleVersion, refused_as
 from ..core.fechas import hoy
 from ..core.pages import refuse, reject
@@ -159,8 +159,6 @@ def edit_document(document_id):
                 ops.update_metadata(g.user, doc, **changes)
         except DomainError as err:
             status = reject(err)
-            if not db.session.is_active:  # a failed flush (e.g. the audit refused): reload to show the form
-                db.session.rollback()
             return render_template("documents/edit.html", doc=doc, form=form, relaciones=RELACIONES), status
         flash("Metadatos guardados." if changes else "No hubo cambios que guardar.", "info")
         return redirect(url_for(".document", document_id=doc.id), 303)

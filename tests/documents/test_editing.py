@@ -91,3 +91,35 @@ def test_add_relation_from_the_page(app, client, staff, users, login):
     users("oli", ["operativo"], "3301")
     login("oli")
     assert client.get(f"/documentos/{doc}/editar").status_code == 403
+
+
+def test_new_document_form_is_shown_again_after_a_failed_flush(app, client, users, login):
+    """A refusal raised inside a flush leaves the session unusable; the page still draws the form with
+    what was typed (no 500) and nothing is kept."""
+    from sqlalchemy import event, select
+    from sqlalchemy.orm import Session
+
+    from docs_service.core.db import db
+    from docs_service.core.errors import Unavailable
+    from docs_service.documents.models import Document
+
+    users("nora", ["normativo"], "NC")
+    login("nora")
+    form = client.get("/documentos/nuevo").get_data(as_text=True)
+
+    def refuse_in_flush(session, _context):
+        if any(isinstance(obj, Document) for obj in session.new):
+            raise Unavailable("La bitácora no está disponible; no se guardó nada.")
+
+    event.listen(Session, "after_flush", refuse_in_flush)
+    try:
+        answer = client.post("/documentos/nuevo", data={
+            "csrf_token": csrf_from(form), "clave": "9312-777-001", "titulo": "Criterio en prueba",
+            "tipo": "criterio_normativo", "area": "División de Registro"})
+    finally:
+        event.remove(Session, "after_flush", refuse_in_flush)
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 503 and "La bitácora no está disponible" in page
+    assert 'value="Criterio en prueba"' in page
+    with app.app_context():
+        assert db.session.scalar(select(Document.id).where(Document.clave == "9312-777-001")) is None
