@@ -15,6 +15,21 @@
 - ``attachments``: files embedded in the PDF (``PdfAttachment(name, data, description)``).
 - ``metadata``: not a parameter; put ``<title>``, ``<meta name=author>``… in the HTML.
 
+Many documents of one template (a batch of constancias) go through ``render_pdfs``: one parse,
+one cascade and one layout pass for all of them, then the pages are split per document and each
+is written as its own PDF with its own title and attachments::
+
+    pdfs = render_pdfs([PdfPart(body_html, "Título", (PdfAttachment(…),)), …],
+                       stylesheets=(MY_CSS,), assets=…, head='<meta name="author" content="…">')
+
+Each part's body goes in a ``<section class="pdf-documento">`` that starts a page and a page group
+(``page: pdf-documento``): ``counter(page)`` restarts at 1 on each document's first page and the
+string ``documento-paginas`` holds that document's page count, so a footer reads
+``"Página " counter(page) " de " string(documento-paginas)``. (``counter(pages)`` would count the
+pages of the whole run.) The result is a list with one ``bytes`` per part, or the exception that
+part raised when rendered alone (a part that breaks the shared pass is found by rendering each part
+separately; the others are unaffected).
+
 The base font is DejaVu (Debian ``fonts-dejavu-core``, installed by ``scripts/system-deps.sh``),
 declared with ``@font-face`` as the families ``"Normateca Sans"``/``"Normateca Mono"`` so the
 result does not depend on what fontconfig would pick. WeasyPrint is imported lazily, once per
@@ -25,6 +40,7 @@ shared between threads, and a render is CPU-bound under the GIL anyway.
 
 from __future__ import annotations
 
+import copy
 import io
 import threading
 from dataclasses import dataclass
@@ -57,6 +73,23 @@ class PdfAttachment:
     name: str
     data: bytes
     description: str | None = None
+
+
+@dataclass(frozen=True)
+class PdfPart:
+    """One document of a ``render_pdfs`` run: the content of its ``<body>``, its title, its files."""
+
+    body: str
+    title: str = ""
+    attachments: tuple[PdfAttachment, ...] = ()
+
+
+# Page numbering per document inside a multi-document render (see the module docstring).
+SERIES_CSS = """
+.pdf-documento { page: pdf-documento; break-before: page; display: block;
+                 string-set: documento-paginas target-counter(attr(data-fin url), page); }
+@page :nth(1 of pdf-documento) { counter-reset: page 1; }
+"""
 
 
 class RefusedURL(ValueError):
@@ -168,17 +201,84 @@ def render_pdf(
         fetcher = _fetcher(assets)
         sheets = [_stylesheet(BASE_CSS, None)] + [_stylesheet(css, assets) for css in stylesheets]
         document = wp.HTML(string=html, base_url=_base_url(assets), url_fetcher=fetcher)
-        embedded = [
-            wp.Attachment(
-                file_obj=io.BytesIO(item.data),
-                url_fetcher=fetcher,
-                name=item.name,
-                description=item.description,
-            )
-            for item in attachments or ()
-        ]
+        embedded = _attachments(wp, fetcher, attachments)
         return document.write_pdf(
             stylesheets=sheets,
             font_config=_state["fonts"],
             attachments=embedded or None,
         )
+
+
+def _attachments(wp, fetcher, attachments) -> list:
+    return [
+        wp.Attachment(file_obj=io.BytesIO(item.data), url_fetcher=fetcher, name=item.name,
+                      description=item.description)
+        for item in attachments or ()
+    ]
+
+
+def _series_html(parts, head: str, lang: str) -> str:
+    from html import escape
+
+    sections = "".join(
+        f'<section class="pdf-documento" id="pdf-documento-{n}" data-fin="#pdf-fin-{n}">{part.body}'
+        f'<i id="pdf-fin-{n}"></i></section>'
+        for n, part in enumerate(parts)
+    )
+    return (f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8">{head}</head>'
+            f"<body>{sections}</body></html>")
+
+
+def _split(document, count: int) -> list[list]:
+    """The pages of each part: part n ends on the page that holds its end marker."""
+    groups, current, part = [], [], 0
+    for page in document.pages:
+        current.append(page)
+        while part < count and f"pdf-fin-{part}" in page.anchors:
+            groups.append(current)
+            current, part = [], part + 1
+    if part != count or current:
+        raise RuntimeError("no se pudieron separar las páginas de cada documento")
+    return groups
+
+
+def render_pdfs(
+    parts: list[PdfPart],
+    *,
+    stylesheets: tuple[str, ...] = (),
+    assets: Path | None = None,
+    head: str = "",
+    lang: str = "es-MX",
+) -> list[bytes | Exception]:
+    """Render several documents in one layout pass; one PDF (or the part's exception) per part."""
+    if not parts:
+        return []
+    with _lock:
+        wp = _weasyprint()
+        fetcher = _fetcher(assets)
+        sheets = ([_stylesheet(BASE_CSS, None), _stylesheet(SERIES_CSS, None)]
+                  + [_stylesheet(css, assets) for css in stylesheets])
+        try:
+            document = wp.HTML(string=_series_html(parts, head, lang), base_url=_base_url(assets),
+                               url_fetcher=fetcher).render(stylesheets=sheets, font_config=_state["fonts"])
+            groups = _split(document, len(parts))
+        except Exception as err:
+            if len(parts) == 1:
+                return [err]
+            groups = None
+    if groups is None:  # find the part that breaks the shared pass; the others still render
+        results = []
+        for part in parts:
+            results += render_pdfs([part], stylesheets=stylesheets, assets=assets, head=head, lang=lang)
+        return results
+    with _lock:
+        results = []
+        for part, pages in zip(parts, groups):
+            single = document.copy(pages)
+            single.metadata = copy.copy(document.metadata)
+            single.metadata.title = part.title or None
+            try:
+                results.append(single.write_pdf(attachments=_attachments(wp, fetcher, part.attachments) or None))
+            except Exception as err:
+                results.append(err)
+        return results

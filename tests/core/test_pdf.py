@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from docs_service.core import pdf as pdfmod
-from docs_service.core.pdf import PdfAttachment, render_pdf
+from docs_service.core.pdf import PdfAttachment, PdfPart, render_pdf, render_pdfs
 
 # A 1×1 PNG.
 PIXEL = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5E"
@@ -134,3 +134,36 @@ def test_link_to_bundled_file_may_be_attached(tmp_path):
     (tmp_path / "anexo.txt").write_bytes(b"anexo incluido")
     data = render_pdf(_page("<a rel='attachment' href='anexo.txt'>anexo</a>"), assets=tmp_path)
     assert _embedded_files(data) == [b"anexo incluido"]
+
+
+def test_several_documents_in_one_pass_are_split_with_their_own_numbering():
+    css = ("@page { @bottom-center { content: 'Página ' counter(page) ' de ' string(documento-paginas); } }"
+           ".salto { break-after: page; }")
+    sizes = [1, 3, 2]
+    parts = [PdfPart("".join(f"<p class='salto'>Documento {n} hoja {h}</p>" for h in range(size - 1))
+                     + f"<p>Documento {n} fin</p>", f"Documento {n}", (PdfAttachment(f"d{n}.txt", b"x" * n),))
+             for n, size in enumerate(sizes)]
+    results = render_pdfs(parts, stylesheets=(css,), head="<meta name='author' content='Prueba'>")
+    assert len(results) == 3
+    for n, (size, data) in enumerate(zip(sizes, results)):
+        reader = PdfReader(io.BytesIO(data))
+        assert len(reader.pages) == size
+        assert reader.metadata.title == f"Documento {n}" and reader.metadata.author == "Prueba"
+        assert list(reader.attachments) == [f"d{n}.txt"]
+        text = _text(data)
+        assert f"Documento {n} fin" in text and all(f"Documento {m}" not in text for m in range(3) if m != n)
+        assert all(f"Página {p} de {size}" in text for p in range(1, size + 1))
+
+
+def test_a_part_that_breaks_the_pass_gets_its_error_and_the_others_render(monkeypatch):
+    real = pdfmod._series_html
+
+    def fragile(parts, head, lang):
+        if any("romper" in part.body for part in parts):
+            raise ValueError("no se puede componer")
+        return real(parts, head, lang)
+
+    monkeypatch.setattr(pdfmod, "_series_html", fragile)
+    results = render_pdfs([PdfPart("<p>uno</p>"), PdfPart("<p>romper</p>"), PdfPart("<p>tres</p>")])
+    assert isinstance(results[1], ValueError)
+    assert "uno" in _text(results[0]) and "tres" in _text(results[2])
