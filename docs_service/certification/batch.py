@@ -6,16 +6,21 @@ item's state: pendiente → asignado (folio, code and issue time reserved, commi
 items are produced again with the same folio and code, so the batch ends with exactly one constancia
 per registro and no gap in the folios.
 
-Work is split by what it costs: the parent reads the data and writes the registry (one writer, one
-transaction per chunk); a pool of worker processes, each with its own Producer (templates, parsed
-CSS, fonts, seal key and CMS pieces prepared once), renders, seals and signs. Memory stays flat:
-only one chunk of PDFs is alive at a time."""
+Work is split by what it costs: the parent reads the data (a chunk's credits in three queries) and
+writes the registry (one writer, one transaction and one flush per chunk); a pool of worker
+processes, each with its own Producer (templates, parsed CSS, fonts, seal key and CMS pieces
+prepared once), lays out a whole chunk in one WeasyPrint pass and seals and signs each constancia.
+The parent keeps every worker with a chunk in hand and one queued, and meanwhile reads the next
+chunk and stores the finished ones, in order. Memory stays flat: only a few chunks of PDFs are alive
+at a time."""
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
 import time
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -29,11 +34,11 @@ from . import collectors, signals
 from .kinds import kinds_of
 from .models import Constancia, Lote, LoteItem
 from .operations import allocate_folios, new_code, now_seconds, record
-from .pipeline import Job, Producer, RenderFailed
+from .pipeline import Job, Producer
 from .signing import SigningConfig, load_material
 
 TIPO = "situacion_creditos"
-CHUNK = 16
+CHUNK = 32
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,9 @@ def _die_with_parent() -> None:
 def _worker_start(settings: Settings) -> None:
     _die_with_parent()
     _init_worker(settings)
+    # What the worker inherited (WeasyPrint, fonts, parsed CSS, templates) lives as long as it does:
+    # keep it out of the cyclic collector's scans, which otherwise walk it on every full collection.
+    gc.freeze()
 
 
 def _init_worker(settings: Settings) -> None:
@@ -91,11 +99,9 @@ def _warm(settings: Settings) -> None:
     warm_up(_worker["producer"])
 
 
-def _produce(job: Job):
-    try:
-        return _worker["producer"].produce(job)
-    except RenderFailed as err:
-        return err
+def _produce(jobs: list[Job]) -> list:
+    """A chunk's constancias, laid out together (one WeasyPrint pass), each signed on its own."""
+    return _worker["producer"].produce_many(jobs)
 
 
 def processes_for(app) -> int:
@@ -127,9 +133,11 @@ def find_or_create(actor, unidad_clave: str, fecha_corte: date) -> tuple[Lote, b
     return lote, True
 
 
-def _in(lote_id: int, estado: str, span: tuple[int, int] | None):
-    """The items of a lote in a state, optionally only those whose id lies in `span` (a queue task's block)."""
-    conditions = [LoteItem.lote_id == lote_id, LoteItem.estado == estado]
+def _in(lote_id: int, estado: str | tuple[str, ...], span: tuple[int, int] | None):
+    """The items of a lote in a state (or states), optionally only those whose id lies in `span` (a
+    queue task's block)."""
+    estados = (estado,) if isinstance(estado, str) else estado
+    conditions = [LoteItem.lote_id == lote_id, LoteItem.estado.in_(estados)]
     if span is not None:
         conditions.append(LoteItem.id.between(*span))
     return select(LoteItem).where(*conditions).order_by(LoteItem.id)
@@ -152,17 +160,19 @@ def _assign(lote_id: int, limit: int, span: tuple[int, int] | None = None) -> li
 
 def _jobs(lote: Lote, items: list[LoteItem]) -> list[Job]:
     from ..credits.models import Patron
-    from .credit_reads import credits_at
+    from .credit_reads import credits_at_many
     kind = kinds_of(current_app)[TIPO]
     patrones = {p.nrp: p for p in db.session.scalars(select(Patron).where(
         Patron.nrp.in_([i.registro for i in items])))}
+    rows = credits_at_many(list(patrones.values()), lote.fecha_corte)
+    unidad = lote.unidad
     jobs = []
     for item in items:
         patron = patrones[item.registro]
-        collected = collectors.situacion_for(patron, lote.fecha_corte, credits_at(patron, lote.fecha_corte))
+        collected = collectors.situacion_for(patron, lote.fecha_corte, rows[patron.id])
         jobs.append(Job(tipo=TIPO, folio=kind.folio(item.emitida.year, item.consecutivo), codigo=item.codigo,
-                        emitida=item.emitida, fecha_corte=lote.fecha_corte, unidad_clave=lote.unidad.clave,
-                        unidad_nombre=lote.unidad.nombre, rfc=collected.rfc, nrp=collected.nrp,
+                        emitida=item.emitida, fecha_corte=lote.fecha_corte, unidad_clave=unidad.clave,
+                        unidad_nombre=unidad.nombre, rfc=collected.rfc, nrp=collected.nrp,
                         datos=collected.datos))
     return jobs
 
@@ -185,24 +195,19 @@ def run(lote_id: int, *, processes: int = 1, chunk: int = CHUNK, progress=None,
         pool.submit(os.getpid).result()  # fork the workers now, while no connection is open
     else:
         _init_worker(settings)
+    in_flight: deque = deque()  # (item ids, jobs, future or results): chunks being produced, in order
     try:
-        while True:
-            with transaction():
-                items = db.session.scalars(_in(lote_id, "asignado", span).limit(chunk)).all()
-                if not items:
-                    ids = None
-                else:
-                    ids = [i.id for i in items]
-            if ids is None and not _assign(lote_id, chunk, span):
-                break
+        for ids in _chunks(lote_id, _balanced(lote_id, chunk, processes, span), span):
             with transaction():
                 lote = db.session.get(Lote, lote_id)
-                items = db.session.scalars(_in(lote_id, "asignado", span).limit(chunk)).all()
-                jobs = _jobs(lote, items)
-            results = list(pool.map(_produce, jobs)) if pool else [_produce(job) for job in jobs]
-            _store(lote_id, items, jobs, results)
-            if progress:
-                progress(len(items))
+                jobs = _jobs(lote, db.session.scalars(select(LoteItem).where(LoteItem.id.in_(ids))
+                                                      .order_by(LoteItem.id)).all())
+            in_flight.append((ids, jobs, pool.submit(_produce, jobs) if pool else _produce(jobs)))
+            # Keep every worker busy (and one chunk queued) while this process stores finished ones.
+            while in_flight and (len(in_flight) > processes or not pool):
+                _finish(lote_id, in_flight.popleft(), progress)
+        while in_flight:
+            _finish(lote_id, in_flight.popleft(), progress)
     finally:
         if pool is not None:
             pool.shutdown()
@@ -241,21 +246,62 @@ def blocks_in(session, lote_id: int, size: int = CHUNK) -> list[tuple[int, int]]
     return spans
 
 
-def _store(lote_id: int, items: list[LoteItem], jobs: list[Job], results) -> None:
+def _balanced(lote_id: int, chunk: int, processes: int, span: tuple[int, int] | None) -> int:
+    """At most `chunk`, and equal shares in the last round, so no worker finishes alone."""
+    with transaction():
+        left = db.session.scalar(select(func.count()).select_from(
+            _in(lote_id, ("pendiente", "asignado"), span).subquery()))
+    if not left:
+        return chunk
+    rounds = -(-left // (processes * chunk))
+    return max(1, -(-left // (rounds * processes)))
+
+
+def _chunks(lote_id: int, chunk: int, span: tuple[int, int] | None):
+    """Item ids to produce, a chunk at a time: first those a killed run had already assigned (same
+    folio and code again), then fresh assignments. A chunk is yielded once, so chunks still being
+    produced are never picked up twice."""
+    last = 0
+    while True:
+        with transaction():
+            ids = db.session.scalars(_in(lote_id, "asignado", span).where(LoteItem.id > last)
+                                     .with_only_columns(LoteItem.id).limit(chunk)).all()
+        if not ids:
+            break
+        last = ids[-1]
+        yield list(ids)
+    while ids := _assign(lote_id, chunk, span):
+        yield ids
+
+
+def _finish(lote_id: int, entry, progress) -> None:
+    ids, jobs, produced = entry
+    results = produced if isinstance(produced, list) else produced.result()
+    _store(lote_id, ids, jobs, results)
+    if progress:
+        progress(len(ids))
+
+
+def _store(lote_id: int, ids: list[int], jobs: list[Job], results) -> None:
     """Blobs first, then the constancias and the items' state in one transaction."""
     with transaction():
         lote = db.session.get(Lote, lote_id)
-        for item, job, result in zip(items, jobs, results):
-            item = db.session.get(LoteItem, item.id)
+        items = {i.id: i for i in db.session.scalars(select(LoteItem).where(LoteItem.id.in_(ids)))}
+        issued = []
+        for item_id, job, result in zip(ids, jobs, results):
+            item = items[item_id]
             if isinstance(result, Exception):
                 item.estado, item.error = "error", str(result)[:2000]
                 continue
-            constancia = record(job, result, unidad_id=lote.unidad_id, solicitante_id=lote.solicitante_id,
-                                consecutivo=item.consecutivo, referencia=job.nrp or "", lote_id=lote_id)
+            issued.append((item, record(job, result, unidad_id=lote.unidad_id, solicitante_id=lote.solicitante_id,
+                                        consecutivo=item.consecutivo, referencia=job.nrp or "", lote_id=lote_id,
+                                        flush=False)))
+        db.session.flush()  # the chunk's rows in one round of INSERTs
+        for item, constancia in issued:
             item.estado, item.constancia_id = "emitido", constancia.id
             signals.constancia_issued.send(constancia, actor=None, folio=constancia.folio, tipo=TIPO,
                                            sha256=constancia.sha256, lote=lote_id)
-        lote.emitidas = (lote.emitidas or 0) + sum(1 for r in results if not isinstance(r, Exception))
+        lote.emitidas = (lote.emitidas or 0) + len(issued)
 
 
 def status(lote_id: int) -> dict:

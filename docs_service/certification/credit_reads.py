@@ -20,7 +20,22 @@ def credits_at(patron, fecha_corte: date) -> list[dict]:
     return rows_at([c.id for c in credits], credits, fecha_corte)
 
 
-def rows_at(ids, credits, fecha_corte: date) -> list[dict]:
+def credits_at_many(patrones, fecha_corte: date) -> dict[int, list[dict]]:
+    """`credits_at` for several patrones in three queries (batch emission reads a chunk at a time):
+    patrón id → its rows."""
+    from ..credits.models import Credit
+    ids = [p.id for p in patrones]
+    credits = db.session.scalars(select(Credit).where(Credit.patron_id.in_(ids), Credit.fecha_emision <= fecha_corte)
+                                 .order_by(Credit.periodo, Credit.numero)).all()
+    rows = rows_at([c.id for c in credits], credits, fecha_corte, keyed=True)
+    by_patron = {i: [] for i in ids}
+    for credit, row in zip(credits, rows):
+        if row is not None:
+            by_patron[credit.patron_id].append(row)
+    return by_patron
+
+
+def rows_at(ids, credits, fecha_corte: date, keyed: bool = False) -> list[dict]:
     from ..credits.models import CreditEvent, Payment, PaymentApplication
     from ..credits.phases import PHASES
     if not credits:
@@ -39,6 +54,8 @@ def rows_at(ids, credits, fecha_corte: date) -> list[dict]:
     for credit in credits:
         fase = phase_at.get(credit.id) or ("EMITIDO" if credit.fase_desde > fecha_corte else credit.fase)
         if fase in EXCLUDED_AT_CUTOFF:
+            if keyed:  # one entry per credit, in order (None: not shown at the cut-off)
+                rows.append(None)
             continue
         rows.append({"numero": credit.numero, "concepto": credit.concepto, "periodo": credit.periodo,
                      "fase": PHASES.get(fase, fase), "importe_total": credit.importe_total,

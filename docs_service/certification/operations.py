@@ -122,8 +122,9 @@ def emit(user, tipo: str, params: dict, idempotency_key: str | None = None, unit
 
 
 def record(job: Job, produced, *, unidad_id: int, solicitante_id: int | None, consecutivo: int,
-           referencia: str = "", lote_id: int | None = None) -> Constancia:
-    """Store the signed PDF (blob first) and its registry row."""
+           referencia: str = "", lote_id: int | None = None, flush: bool = True) -> Constancia:
+    """Store the signed PDF (blob first) and its registry row (flushed, unless the caller flushes a
+    whole chunk at once)."""
     key = storage().put(produced.pdf)
     constancia = Constancia(tipo=job.tipo, anio=job.emitida.year, consecutivo=consecutivo, folio=job.folio,
                             codigo=job.codigo, estado="VIGENTE", unidad_id=unidad_id, nrp=job.nrp, rfc=job.rfc,
@@ -132,7 +133,8 @@ def record(job: Job, produced, *, unidad_id: int, solicitante_id: int | None, co
                             sello=produced.sello, serie_certificado=produced.serie, sha256=key,
                             tamano=len(produced.pdf), solicitante_id=solicitante_id, lote_id=lote_id)
     db.session.add(constancia)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return constancia
 
 

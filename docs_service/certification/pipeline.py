@@ -3,8 +3,10 @@ runs in the web process and in the batch worker processes.
 
 Prepared once per process (`Producer`): the kinds and their compiled templates, the parsed CSS and
 fonts (core.pdf caches them), the seal key and the prepared CMS pieces. Per document: the cadena
-original and its sello (one ECDSA operation), the QR (segno, PNG), the HTML render (WeasyPrint) and
-the PAdES signature (one digest and one ECDSA operation)."""
+original and its sello (one ECDSA operation), the QR (segno, PNG), the HTML of its body, and the
+PAdES signature (one digest and one ECDSA operation). Several documents are laid out together
+(`produce_many`: one WeasyPrint pass for a whole chunk, split into one PDF per document, each with
+its own page numbering, title and datos.json), which is where a batch saves most of its time."""
 from __future__ import annotations
 
 import base64
@@ -15,12 +17,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..core import fechas
-from ..core.pdf import PdfAttachment, render_pdf
+from ..core.pdf import PdfAttachment, PdfPart, render_pdfs
 from . import cadena as cadena_mod
 from .kinds import environment, load_kinds, stylesheet
 from .signing import PdfSealer, SealMaterial, SigningConfig, load_material
 
 ASSETS = None  # templates use only data: URIs and the bundled fonts
+HEAD = '<meta name="author" content="Instituto Mexicano del Seguro Social">'
 
 
 class RenderFailed(Exception):
@@ -108,23 +111,49 @@ class Producer:
             raise RenderFailed(f"{type(err).__name__}: {err}") from err
 
     def produce(self, job: Job) -> Produced:
-        kind = self.kinds[job.tipo]
+        """One signed constancia; raises RenderFailed (nothing issued) when its template fails."""
+        result = self.produce_many([job])[0]
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    def produce_many(self, jobs: list[Job]) -> list[Produced | RenderFailed]:
+        """Signed constancias for `jobs`, in order, laid out in one pass; a job whose template fails
+        gets its RenderFailed in its place and the others are still produced."""
         self.material.check_valid()
-        cadena = cadena_mod.build(tipo=job.tipo, folio=job.folio, emitida=job.emitida, fecha_corte=job.fecha_corte,
-                                  unidad=job.unidad_clave, rfc=job.rfc, nrp=job.nrp, plantilla=kind.plantilla,
-                                  serie_certificado=self.material.serial, datos=job.datos)
-        sello = self.material.sello(cadena)
-        html = self.html(job, cadena, sello)
-        datos_json = cadena_mod.canonical_json(job.datos).encode("utf-8")
-        try:
-            unsigned = render_pdf(html, stylesheets=(self.css,), assets=Path(self.folder),
-                                  attachments=(PdfAttachment("datos.json", datos_json,
-                                                             "Datos de la constancia (JSON canónico)"),))
-        except Exception as err:
-            raise RenderFailed(f"{type(err).__name__}: {err}") from err
-        pdf = self.sealer.sign(unsigned)
-        return Produced(folio=job.folio, codigo=job.codigo, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(),
-                        cadena=cadena, sello=sello, serie=self.material.serial, plantilla=kind.plantilla)
+        prepared, parts = [], []
+        for job in jobs:
+            kind = self.kinds[job.tipo]
+            cadena = cadena_mod.build(tipo=job.tipo, folio=job.folio, emitida=job.emitida,
+                                      fecha_corte=job.fecha_corte, unidad=job.unidad_clave, rfc=job.rfc,
+                                      nrp=job.nrp, plantilla=kind.plantilla, serie_certificado=self.material.serial,
+                                      datos=job.datos)
+            sello = self.material.sello(cadena)
+            try:
+                body = self.html(job, cadena, sello)
+            except RenderFailed as err:
+                prepared.append(err)
+                continue
+            datos_json = cadena_mod.canonical_json(job.datos).encode("utf-8")
+            parts.append(PdfPart(body, f"{kind.titulo} {job.folio}",
+                                 (PdfAttachment("datos.json", datos_json, "Datos de la constancia (JSON canónico)"),)))
+            prepared.append((job, kind, cadena, sello))
+        rendered = iter(render_pdfs(parts, stylesheets=(self.css,), assets=Path(self.folder), head=HEAD))
+        results = []
+        for item in prepared:
+            if isinstance(item, RenderFailed):
+                results.append(item)
+                continue
+            job, kind, cadena, sello = item
+            unsigned = next(rendered)
+            if isinstance(unsigned, Exception):
+                results.append(RenderFailed(f"{type(unsigned).__name__}: {unsigned}"))
+                continue
+            pdf = self.sealer.sign(unsigned)
+            results.append(Produced(folio=job.folio, codigo=job.codigo, pdf=pdf,
+                                    sha256=hashlib.sha256(pdf).hexdigest(), cadena=cadena, sello=sello,
+                                    serie=self.material.serial, plantilla=kind.plantilla))
+        return results
 
 
 def warm_up(producer: Producer) -> None:
