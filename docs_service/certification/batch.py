@@ -38,7 +38,7 @@ from .pipeline import Job, Producer
 from .signing import SigningConfig, load_material
 
 TIPO = "situacion_creditos"
-CHUNK = 32
+CHUNK = 16
 
 
 @dataclass(frozen=True)
