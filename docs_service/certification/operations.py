@@ -122,10 +122,11 @@ def emit(user, tipo: str, params: dict, idempotency_key: str | None = None, unit
 
 
 def record(job: Job, produced, *, unidad_id: int, solicitante_id: int | None, consecutivo: int,
-           referencia: str = "", lote_id: int | None = None, flush: bool = True) -> Constancia:
+           referencia: str = "", lote_id: int | None = None, flush: bool = True,
+           key: str | None = None) -> Constancia:
     """Store the signed PDF (blob first) and its registry row (flushed, unless the caller flushes a
-    whole chunk at once)."""
-    key = storage().put(produced.pdf)
+    whole chunk at once). `key`: the blob key when the caller has already stored the PDF."""
+    key = key or storage().put(produced.pdf)
     constancia = Constancia(tipo=job.tipo, anio=job.emitida.year, consecutivo=consecutivo, folio=job.folio,
                             codigo=job.codigo, estado="VIGENTE", unidad_id=unidad_id, nrp=job.nrp, rfc=job.rfc,
                             referencia=referencia[:120], fecha_corte=job.fecha_corte, emitida=job.emitida,
