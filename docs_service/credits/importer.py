@@ -66,20 +66,18 @@ def import_credits(actor, stream, nombre: str, *, unidad: str | None = None, pro
     report = loader.report
     chunk = []
     for line, row, ragged in rows:
-        if ragged:
-            report.add(line, None, "La fila no tiene el mismo número de columnas que el encabezado.")
-            loader.rejected += 1
-            continue
         try:
+            if ragged:
+                raise RowError(None, "La fila no tiene el mismo número de columnas que el encabezado.")
             patron, credit, warnings = validate(row)
         except RowError as err:
             report.add(line, err.campo, err.mensaje)
             loader.rejected += 1
-            continue
-        for campo, mensaje in warnings:
-            report.add(line, campo, mensaje, "advertencia")
-        chunk.append((line, patron, credit))
-        if len(chunk) >= CHUNK or line - loader.last_line >= CHUNK:
+        else:
+            for campo, mensaje in warnings:
+                report.add(line, campo, mensaje, "advertencia")
+            chunk.append((line, patron, credit))
+        if len(chunk) >= CHUNK or line - loader.last_line >= CHUNK:  # also reports progress on bad stretches
             loader.flush(chunk, line, avance)
             chunk = []
     loader.flush(chunk, None, avance)
@@ -101,7 +99,7 @@ class _Loader:
         self.rejected, self.last_line = 0, 1
 
     def flush(self, chunk, line, avance):
-        batch, report = self.batch, self.report
+        batch = self.batch
         if chunk:
             self._write(chunk)
         batch.rechazadas += self.rejected
@@ -115,7 +113,7 @@ class _Loader:
 
     def _write(self, chunk):
         batch, report, writer, patrones = self.batch, self.report, self.writer, self.patrones
-        if len(patrones) > 200_000:
+        if len(patrones) > 50_000:  # NRP → id of patrones seen; bounded so memory stays flat
             patrones.clear()
         wanted = list({p[0] for _l, p, _c in chunk} - patrones.keys())
         patrones.update(writer.patron_ids(wanted))

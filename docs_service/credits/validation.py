@@ -26,6 +26,7 @@ CREDIT_FIELDS = ("numero", "unidad_id", "concepto", "td", "origen", "periodo", "
                  "fase_desde", "sintetico")
 PLAIN_AMOUNT = re.compile(r"[0-9]{1,12}\.[0-9]{2}\Z")  # needs no normalisation; < 10¹² by length
 ZERO = Decimal("0.00")
+CACHE_ENTRIES = 20_000  # per kind of value; a chunk has at most 5,000 distinct ones
 
 
 def origen_of_td(td: str) -> str | None:
@@ -146,7 +147,7 @@ class RowValidator:
 
     @staticmethod
     def _remember(cache: dict, key, value):
-        if len(cache) > 100_000:
+        if len(cache) >= CACHE_ENTRIES:  # memory stays flat on any file size; frequent values return at once
             cache.clear()
         cache[key] = value
         return value

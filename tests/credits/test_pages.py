@@ -2,8 +2,9 @@
 forms, import with its report, conciliation page; other units' credits are 404."""
 import io
 import re
+import threading
 
-from tests.conftest import csrf_from
+from tests.conftest import PASSWORD, csrf_from
 
 import pytest
 
@@ -67,7 +68,7 @@ def test_import_page_shows_report(client, people, login):
     assert bad.status_code == 422 and "delimitador" in bad.get_data(as_text=True)
 
 
-def test_import_page_progress_is_polled_while_it_runs(client, people, login, monkeypatch):
+def test_import_page_progress_is_polled_while_it_runs(app, client, people, login, monkeypatch):
     """GIVEN the import page and a file of three chunks WHEN it is imported THEN, while the import
     runs, the page's progress address answers the rows processed so far; after it, the finished
     state with the batch; AND another user, or a made-up token, gets 404."""
@@ -79,10 +80,16 @@ def test_import_page_progress_is_polled_while_it_runs(client, people, login, mon
     url = re.search(r'data-avance-url="([^"]+)"', page).group(1)
     assert url == f"/creditos/importar/avance/{token}" and 'role="status"' in page
     seen, original = [], progress.Tracker.avance
+    poller = app.test_client()  # the page's poll: another connection, in a thread of its own as on the server
+    form = poller.get("/login").get_data(as_text=True)
+    assert poller.post("/login", data={"nombre": "pedro", "password": PASSWORD,
+                                       "csrf_token": csrf_from(form)}).status_code == 302
 
     def polled(self, batch):
         original(self, batch)
-        seen.append(client.get(url).get_json())  # the page's poll, answered while the import runs
+        thread = threading.Thread(target=lambda: seen.append(poller.get(url).get_json()))
+        thread.start()
+        thread.join(30)
 
     monkeypatch.setattr(progress.Tracker, "avance", polled)
     data = csv_bytes([row(1), row(2), row(3, nrp="X"), row(4), row(5), row(6)])
