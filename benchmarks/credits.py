@@ -12,9 +12,11 @@ no credit), imported and conciliated by `import_payments`: rows/s.
 credits_lookup: p95 of `GET /api/v1/creditos?nrp=…` and `GET /api/v1/creditos/{numero}` (auditor,
 through the whole app) vs the bare indexed SELECT of the same rows.
 
-Size: `python benchmarks/credits.py --n 1000000` (default 10,000, or DOCS_SERVICE_BENCH_CREDITS_N)."""
+Size: `python benchmarks/credits.py --n 1000000` (default 10,000, or DOCS_SERVICE_BENCH_CREDITS_N);
+`--pagos-de 100000` makes the payment file cover only the first 100,000 credits."""
 import argparse
 import csv
+import itertools
 import json
 import os
 import random
@@ -31,14 +33,14 @@ DEFAULT_N = int(os.environ.get("DOCS_SERVICE_BENCH_CREDITS_N", "10000"))
 PG_URL = os.environ.get("DOCS_SERVICE_BENCH_POSTGRES_URL")
 
 
-def _write_files(folder: Path, n: int):
+def _write_files(folder: Path, n: int, paid: int | None = None):
     sys.path.insert(0, str(ROOT))
     from docs_service.credits.generator import COLUMNS, PAYMENT_COLUMNS, credit_rows, payment_rows, write_csv
     credits, payments = folder / "creditos.csv", folder / "pagos.csv"
     with open(credits, "w", encoding="utf-8", newline="") as stream:
         write_csv(credit_rows(n, 11), COLUMNS, stream)
     with open(payments, "w", encoding="utf-8", newline="") as stream:
-        write_csv(payment_rows(credit_rows(n, 11), 11), PAYMENT_COLUMNS, stream)
+        write_csv(payment_rows(itertools.islice(credit_rows(n, 11), paid or n), 11), PAYMENT_COLUMNS, stream)
     return credits, payments
 
 
@@ -210,14 +212,14 @@ def run_backend(backend: str, n: int, folder: Path, credits: Path, payments: Pat
     }
 
 
-def run(n: int = DEFAULT_N, lookups: int = 200) -> dict:
+def run(n: int = DEFAULT_N, lookups: int = 200, paid: int | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-creditos-") as tmp:
         folder = Path(tmp)
-        credits, payments = _write_files(folder, n)
+        credits, payments = _write_files(folder, n, paid)
         results = [run_backend("sqlite", n, folder, credits, payments, lookups)]
         if PG_URL:
             results.append(run_backend("postgres", n, folder, credits, payments, lookups))
-    return {"benchmark": "credits", "n": n, "results": results,
+    return {"benchmark": "credits", "n": n, "payments_over_first_n_credits": paid or n, "results": results,
             "note": "PostgreSQL runs only with DOCS_SERVICE_BENCH_POSTGRES_URL set"}
 
 
@@ -225,6 +227,8 @@ def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=DEFAULT_N)
     parser.add_argument("--lookups", type=int, default=200)
+    parser.add_argument("--pagos-de", type=int, dest="paid",
+                        help="the payment file covers only the first N credits (conciliation of a smaller file)")
     parser.add_argument("--child", nargs="+")
     args = parser.parse_args(argv)
     if args.child:
@@ -232,7 +236,7 @@ def main(argv):
         result = child_app(rest[0], rest[1], rest[2], rest[3], int(rest[4])) if kind == "app" else child_bare(*rest)
         print(json.dumps(result))
         return 0
-    print(json.dumps(run(args.n, args.lookups), indent=2, ensure_ascii=False))
+    print(json.dumps(run(args.n, args.lookups, args.paid), indent=2, ensure_ascii=False))
     return 0
 
 
