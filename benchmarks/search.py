@@ -112,7 +112,7 @@ def _populate(app, corpus) -> str:
     from docs_service.documents.models import Document, Section, Version
     with app.app_context(), transaction():
         accounts.load_catalog()
-        user = accounts.create_user(None, nombre="bench", roles=["consultor"], unidad="09")
+        user = accounts.create_user(None, nombre="bench", roles=["consultor"], unidad="NC")
         docs, vers, secs, vid = [], [], [], 0
         for d in corpus:
             docs.append({"id": d["id"], "clave": d["clave"], "titulo": d["titulo"], "tipo": d["tipo"], "area": d["area"],
@@ -176,7 +176,9 @@ def _service(engine: str, corpus, qs, rounds, db_url, tmp) -> tuple[dict, object
         if engine == "postgres":
             from sqlalchemy import text
             from docs_service.core.db import db
-            size = db.session.execute(text("SELECT pg_total_relation_size('busqueda_entradas')")).scalar()
+            size = db.session.execute(text("SELECT pg_total_relation_size('busqueda_entradas') "
+                                           "+ pg_total_relation_size('busqueda_textos') "
+                                           "+ pg_total_relation_size('busqueda_palabras')")).scalar()
             db.session.close()
         else:
             size = _folder_size(tmp / "search_index" / engine)
@@ -342,7 +344,7 @@ def relevance(engine: str, tmp: Path, db_url=None) -> float:
     from docs_service.accounts import operations as accounts
     from docs_service.core.db import transaction
     with app.app_context(), transaction():
-        user = accounts.create_user(None, nombre="bench.mrr", roles=["consultor"], unidad="09")
+        user = accounts.create_user(None, nombre="bench.mrr", roles=["consultor"], unidad="NC")
         _token, secret = accounts.create_token(None, user)
     client = app.test_client()
 

@@ -29,6 +29,7 @@ SYNONYM_GROUPS = (
     ("pag", "pagu"),                            # pago, paguen
 )
 SYNONYMS = {stem: group[0] for group in SYNONYM_GROUPS for stem in group}
+GROUPS_BY_HEAD = {group[0]: group for group in SYNONYM_GROUPS}
 
 
 @lru_cache(maxsize=1)
@@ -36,12 +37,29 @@ def _stemmer():
     return Stemmer.Stemmer("spanish")
 
 
+class _FoldTable(dict):
+    """str.translate table built on demand: each character maps to its NFKD decomposition without
+    combining marks (é → e, ñ → n, ﬁ → fi); computed once per distinct character."""
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFKD", chr(code))
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lowercase and strip accents (ñ → n too, as tantivy's ascii_fold does)."""
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered
+    return lowered.translate(_FOLD)
+
+
+_WORD_TERMS: dict = {}  # surface word → _word_term(word), for highlighting (bounded in highlight())
 
 
 @lru_cache(maxsize=100000)
@@ -87,15 +105,53 @@ def normalize_numeral(numeral: str) -> str:
     return value[:64]
 
 
+def _heads(wanted_terms, prefixes) -> frozenset:
+    """First letters every word that can match must start with (folded). Snowball's Spanish steps
+    only change a word inside its RV region, which never holds the first three letters, and a
+    synonym group adds the heads of all its stems."""
+    heads = set()
+    for term in wanted_terms:
+        for stem_ in GROUPS_BY_HEAD.get(term, (term,)):
+            heads.add(stem_[:3])
+    heads.update(p[:3] for p in prefixes)
+    return frozenset(h for h in heads if h)
+
+
+@lru_cache(maxsize=512)
+def _heads_pattern(heads: frozenset):
+    alternatives = "|".join(re.escape(h) for h in sorted(heads, key=len, reverse=True))
+    return re.compile(r"(?<![^\W_])(?:" + alternatives + r")[^\W_]*")
+
+
+def _candidate_spans(text: str, wanted_terms, prefixes):
+    """(start, end) of the words of `text` that may match: found by one regular expression over the
+    folded text when folding keeps every character's position (it does for Spanish), else every word."""
+    heads = _heads(wanted_terms, prefixes)
+    if not heads:
+        return []
+    folded = fold(text)
+    if len(folded) != len(text) or any(len(fold(c)) != 1 for c in set(text) if not c.isascii()):
+        return [m.span() for m in WORD.finditer(text)]
+    return [m.span() for m in _heads_pattern(heads).finditer(folded)]
+
+
 def highlight(text: str, wanted_terms: set[str], prefixes: tuple = (), size: int = 240) -> tuple[str, list]:
     """A fragment of `text` around the densest run of matching words, with the match spans given as
     (start, end) **character** offsets into the fragment (never byte offsets: accented text slices
     correctly). Matching is by analysed term, so `devoluciones` highlights *devolución*."""
     matches = []
-    for m in WORD.finditer(text):
-        word, term = _word_term(m.group())
-        if term and (term in wanted_terms or any(word.startswith(p) for p in prefixes)):
-            matches.append((m.start(), m.end()))
+    prefixes = tuple(prefixes)
+    known = _WORD_TERMS
+    for start, end in _candidate_spans(text, wanted_terms, prefixes):
+        surface = text[start:end]
+        found = known.get(surface)
+        if found is None:
+            found = _word_term(surface)
+            if len(known) < 200_000:
+                known[surface] = found
+        word, term = found
+        if term and (term in wanted_terms or (prefixes and word.startswith(prefixes))):
+            matches.append((start, end))
     if not matches:
         fragment = text[:size]
         cut = fragment.rfind(" ") if len(text) > size else -1

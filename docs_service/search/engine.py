@@ -39,8 +39,10 @@ class Entry:
     desde: date             # vigente desde (FAR_FUTURE for drafts: never in force)
     hasta: date             # last day in force (abrogation included; FAR_FUTURE if open)
     orden: int              # position in the version (-1 for the whole-version entry)
+    vigente_desde: date | None = None   # the version's own dates, as shown (None for drafts)
+    vigente_hasta: date | None = None
     digest: str = ""        # fingerprint of all the above, for `reindex --verify`
-    # analysed forms, filled by projection.analyse()
+    # analysed forms, filled by projection
     title_terms: str = ""
     body_terms: str = ""
     body_words: str = ""
@@ -64,6 +66,7 @@ class Request:
 class Hit:
     id: str
     score: float
+    payload: dict           # what the result shows (projection.payload), stored with the entry
 
 
 @dataclass

@@ -14,6 +14,10 @@ from .engine import IndexUnavailable
 _thread_locks: dict[str, threading.Lock] = {}
 _guard = threading.Lock()
 LOCK_TIMEOUT_S = 60
+# Bumped whenever the entries' fields change: an index built before answers 503 until
+# `docs-service search reindex` (or `init`) rebuilds it. 2: stored payload of what results show.
+FORMAT = "2"
+FORMAT_FILE = "formato-normateca"
 
 
 class IndexDir:
@@ -35,6 +39,17 @@ class IndexDir:
         if path is None:
             raise IndexUnavailable()
         return path
+
+    def mark_format(self, generation: Path) -> None:
+        """Record that `generation` was built with this release's fields (see FORMAT)."""
+        (generation / FORMAT_FILE).write_text(FORMAT)
+
+    def current_format(self, generation: Path) -> bool:
+        """Whether `generation` holds this release's fields; an older index needs a reindex."""
+        try:
+            return (generation / FORMAT_FILE).read_text() == FORMAT
+        except OSError:
+            return False
 
     def new_generation(self) -> Path:
         self.root.mkdir(parents=True, exist_ok=True)

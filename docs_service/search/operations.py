@@ -2,21 +2,22 @@
 one writer applies pending rows after commit (and before a search, and on init); reindex rebuilds
 into a new generation and swaps it in; verify compares index and database."""
 import logging
+import time
 from contextlib import contextmanager
 
-from flask import g, has_request_context
+from flask import current_app, g, has_request_context
 from sqlalchemy import delete, select
-from sqlalchemy.orm import selectinload
 
 from ..core import signals
 from ..core.db import after_commit, db
 from ..documents.models import Document, Version
 from .engine import IndexUnavailable, get_engine
 from .models import SearchOutbox
-from .projection import all_entries, document_entries
+from .projection import all_entries, entries_of
 
 log = logging.getLogger(__name__)
 BATCH = 200
+PENDING_CHECK_S = 1.0
 
 # Changes that alter what the index must hold, by the signal that announces them.
 WATCHED = (signals.version_uploaded, signals.version_transitioned, signals.version_published,
@@ -43,12 +44,22 @@ def enqueue(sender, **detail):
         after_commit(_apply_after_commit)
 
 
+def _outbox_state() -> dict:
+    """This process's knowledge of the outbox: when the database was last checked for pending rows,
+    and whether an apply here failed since (then the next search checks again at once)."""
+    return current_app.extensions.setdefault("docs_search_outbox", {"checked": None, "dirty": True})
+
+
 def _apply_after_commit():
     g.pop("search_apply_queued", None)
+    state = _outbox_state()
+    state["dirty"] = True
     try:
         apply_pending()
     except IndexUnavailable:
         log.warning("search index unavailable; outbox rows stay pending until a reindex")
+        return
+    state["dirty"] = False
 
 
 def connect_signals():
@@ -100,11 +111,6 @@ def has_pending() -> bool:
         session.close()
 
 
-def _load(session, ids):
-    return session.scalars(select(Document).where(Document.id.in_(ids)).order_by(Document.id)
-                           .options(selectinload(Document.versions).selectinload(Version.sections))).all()
-
-
 def apply_pending() -> int:
     """Apply every pending outbox row; returns how many documents were re-projected. The index is
     written before the rows are deleted, so a crash in between only repeats idempotent work."""
@@ -120,14 +126,22 @@ def apply_pending() -> int:
                 if not rows:
                     return applied
                 document_ids = {r.documento_id for r in rows}
-                entries = [e for d in _load(session, document_ids) for e in document_entries(d)]
+                entries = entries_of(session, document_ids)
                 engine.add(entries, remove_documents=document_ids)
                 session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_([r.id for r in rows])))
                 applied += len(document_ids)
 
 
 def apply_pending_quietly() -> None:
-    """Before a search: catch up with anything a crashed or concurrent writer left pending."""
+    """Before a search: catch up with anything a crashed or concurrent writer left pending. This
+    process applies its own changes right after their commit, so the database is asked at most
+    once every PENDING_CHECK_S (rows left by another process that died between its commit and its
+    indexing), or at once after an apply here failed."""
+    state = _outbox_state()
+    now = time.monotonic()
+    if not state["dirty"] and state["checked"] is not None and now - state["checked"] < PENDING_CHECK_S:
+        return
+    state["checked"] = now
     if has_pending():
         try:
             apply_pending()
@@ -135,6 +149,8 @@ def apply_pending_quietly() -> None:
             raise
         except Exception:  # a failing document must not take search down; it stays pending
             log.exception("could not apply the search outbox")
+            return
+    state["dirty"] = False
 
 
 def reindex() -> int:

@@ -1,44 +1,55 @@
 """PostgreSQL full-text search, for deployments where several app servers share one database.
 PostgreSQL ≤ 18's `spanish` configuration predates Snowball 3.0 (`subdelegacion` would not find
 *subdelegaciones*), so the stems come from analysis.py (PyStemmer) and are indexed with the `simple`
-configuration: a stored generated tsvector (heading/title weight A, text B) with a GIN index, a
-second one over surface words for prefix queries. The projection table belongs to the engine, like
-the tantivy folder: `reindex` builds a new table and swaps it in one transaction."""
+configuration: a tsvector (heading/title weight A, text B) with a GIN index, a second one over
+surface words for prefix queries, computed at insert from the analysed terms. The rows every match
+scans stay narrow: what a result shows lives in `busqueda_textos` (read only for the page shown) and
+the surface words in `busqueda_palabras` (read only by prefix queries). The tables belong to the
+engine, like the tantivy folder: `reindex` builds new ones and swaps them in one transaction."""
+import json
 import secrets
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
+from flask import has_app_context
 from sqlalchemy import text
 
 from . import query as q
 from .engine import Hit, IndexUnavailable, Request, Result
+from .projection import payload
 
-TABLE = "busqueda_entradas"
+TABLE = "busqueda_entradas"      # what is searched: narrow rows (filters and two tsvectors)
+TEXTS = "busqueda_textos"        # what a result shows (payload), read only for the page
+WORDS = "busqueda_palabras"      # surface words, for prefix queries only
 NUMERAL_BOOST = 50.0
 LOCK_KEY = 0x5EA2C4  # pg_advisory_lock key of the one writer
 
-COLUMNS = ("id", "documento_id", "version_id", "clave", "tipo", "area", "estado", "numeral",
-           "title_terms", "body_terms", "body_words", "desde", "hasta", "digest")
+COLUMNS = ("id", "documento_id", "version_id", "clave", "tipo", "area", "estado", "numeral", "desde", "hasta",
+           "digest")
+# the tsvectors are computed by PostgreSQL from the analysed terms sent with each row (not stored as
+# text); the surface words for prefix queries (rare) live apart, keeping the scanned rows narrow
+TSV = "setweight(to_tsvector('simple', :title_terms), 'A') || setweight(to_tsvector('simple', :body_terms), 'B')"
+WTSV = "to_tsvector('simple', :body_words)"
 
 
-def _ddl(table: str, suffix: str) -> list[str]:
+def _ddl(table: str, texts: str, words: str) -> list[str]:
     return [
         f"""CREATE TABLE {table} (
             id text PRIMARY KEY, documento_id integer NOT NULL, version_id integer NOT NULL,
             clave text NOT NULL, tipo text NOT NULL, area text NOT NULL, estado text NOT NULL,
-            numeral text NOT NULL, title_terms text NOT NULL, body_terms text NOT NULL,
-            body_words text NOT NULL, desde date NOT NULL, hasta date NOT NULL, digest text NOT NULL,
-            tsv tsvector GENERATED ALWAYS AS (setweight(to_tsvector('simple', title_terms), 'A') ||
-                                              setweight(to_tsvector('simple', body_terms), 'B')) STORED,
-            wtsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', body_words)) STORED)""",
+            numeral text NOT NULL, desde date NOT NULL, hasta date NOT NULL, digest text NOT NULL,
+            tsv tsvector NOT NULL)""",
+        f"CREATE TABLE {texts} (id text PRIMARY KEY, payload text NOT NULL)",
+        f"CREATE TABLE {words} (id text PRIMARY KEY, wtsv tsvector NOT NULL)",
     ]
 
 
-def _indexes(table: str, suffix: str) -> list[str]:
+def _indexes(table: str, words: str, suffix: str) -> list[str]:
     return [
         f"CREATE INDEX ix_busq_tsv_{suffix} ON {table} USING gin (tsv)",
-        f"CREATE INDEX ix_busq_wtsv_{suffix} ON {table} USING gin (wtsv)",
+        f"CREATE INDEX ix_busq_wtsv_{suffix} ON {words} USING gin (wtsv)",
         f"CREATE INDEX ix_busq_doc_{suffix} ON {table} (documento_id)",
+        f"CREATE INDEX ix_busq_ver_{suffix} ON {table} (version_id)",
         f"CREATE INDEX ix_busq_vig_{suffix} ON {table} (desde, hasta)",
         f"CREATE INDEX ix_busq_num_{suffix} ON {table} (numeral)",
     ]
@@ -56,9 +67,12 @@ class PostgresEngine:
         self._thread_lock = threading.Lock()
 
     def available(self) -> bool:
+        """The three tables exist (an index built by an older release has only the first: it needs a
+        reindex)."""
         try:
             with self.sql.connect() as conn:
-                return conn.execute(text("SELECT to_regclass(:t)"), {"t": TABLE}).scalar() is not None
+                return conn.execute(text("SELECT to_regclass(:t) IS NOT NULL AND to_regclass(:x) IS NOT NULL "
+                                         "AND to_regclass(:w) IS NOT NULL"), {"t": TABLE, "x": TEXTS, "w": WORDS}).scalar()
         except Exception:
             return False
 
@@ -77,47 +91,64 @@ class PostgresEngine:
     def _row(e) -> dict:
         return dict(id=e.id, documento_id=e.documento_id, version_id=e.version_id, clave=e.clave, tipo=e.tipo,
                     area=e.area, estado=e.estado, numeral=e.numeral_key, title_terms=e.title_terms,
-                    body_terms=e.body_terms, body_words=e.body_words, desde=e.desde, hasta=e.hasta, digest=e.digest)
+                    body_terms=e.body_terms, body_words=e.body_words, desde=e.desde, hasta=e.hasta, digest=e.digest,
+                    payload=payload(e))
 
-    def _insert(self, conn, table, entries, batch=500):
-        stmt = text(f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({', '.join(':' + c for c in COLUMNS)})")
+    def _insert(self, conn, table, texts, words, entries, batch=1000):
+        rows_sql = text(f"INSERT INTO {table} ({', '.join(COLUMNS)}, tsv) "
+                        f"VALUES ({', '.join(':' + c for c in COLUMNS)}, {TSV})")
+        texts_sql = text(f"INSERT INTO {texts} (id, payload) VALUES (:id, :payload)")
+        words_sql = text(f"INSERT INTO {words} (id, wtsv) VALUES (:id, {WTSV})")
         rows = []
         for entry in entries:
             rows.append(self._row(entry))
             if len(rows) >= batch:
-                conn.execute(stmt, rows)
+                for statement in (rows_sql, texts_sql, words_sql):
+                    conn.execute(statement, rows)
                 rows = []
         if rows:
-            conn.execute(stmt, rows)
+            for statement in (rows_sql, texts_sql, words_sql):
+                conn.execute(statement, rows)
 
     def add(self, entries, remove_versions=None, remove_documents=None):
         if not self.available():
             raise IndexUnavailable()
         with self.sql.begin() as conn:
-            if remove_versions:
-                conn.execute(text(f"DELETE FROM {TABLE} WHERE version_id = ANY(:ids)"),
-                             {"ids": [int(v) for v in remove_versions]})
-            if remove_documents:
-                conn.execute(text(f"DELETE FROM {TABLE} WHERE documento_id = ANY(:ids)"),
-                             {"ids": [int(d) for d in remove_documents]})
-            self._insert(conn, TABLE, entries)
+            for column, ids in (("version_id", remove_versions), ("documento_id", remove_documents)):
+                if ids:
+                    gone = {"ids": [int(i) for i in ids]}
+                    for side in (TEXTS, WORDS):
+                        conn.execute(text(f"DELETE FROM {side} WHERE id IN "
+                                          f"(SELECT id FROM {TABLE} WHERE {column} = ANY(:ids))"), gone)
+                    conn.execute(text(f"DELETE FROM {TABLE} WHERE {column} = ANY(:ids)"), gone)
+            self._insert(conn, TABLE, TEXTS, WORDS, entries)
 
     def rebuild(self, entries):
         suffix = secrets.token_hex(4)
-        new = f"{TABLE}_{suffix}"
+        new = {name: f"{name}_{suffix}" for name in (TABLE, TEXTS, WORDS)}
         with self.sql.begin() as conn:
-            for statement in _ddl(new, suffix):
+            for statement in _ddl(new[TABLE], new[TEXTS], new[WORDS]):
                 conn.execute(text(statement))
-            self._insert(conn, new, entries)
-            for statement in _indexes(new, suffix):
+            self._insert(conn, new[TABLE], new[TEXTS], new[WORDS], entries)
+            for statement in _indexes(new[TABLE], new[WORDS], suffix):
                 conn.execute(text(statement))
-            conn.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
-            conn.execute(text(f"ALTER TABLE {new} RENAME TO {TABLE}"))
-            conn.execute(text(f"ANALYZE {TABLE}"))
+            for name, fresh in new.items():
+                conn.execute(text(f"DROP TABLE IF EXISTS {name}"))
+                conn.execute(text(f"ALTER TABLE {fresh} RENAME TO {name}"))
+                conn.execute(text(f"ANALYZE {name}"))
 
     def drop(self):
         with self.sql.begin() as conn:
-            conn.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
+            for name in (TABLE, TEXTS, WORDS):
+                conn.execute(text(f"DROP TABLE IF EXISTS {name}"))
+
+    def _reader(self):
+        """The connection of the caller's session when there is one (a request already holds it:
+        no second checkout and reset per search), else one of our own."""
+        if has_app_context():
+            from ..core.db import db
+            return nullcontext(db.session.connection())
+        return self.sql.connect()
 
     def fingerprints(self) -> dict:
         with self.sql.connect() as conn:
@@ -134,7 +165,8 @@ class PostgresEngine:
         if isinstance(node, q.Phrase):
             return f"tsv @@ to_tsquery('simple', {bind(' <-> '.join(_lexeme(t) for t in node.terms))})"
         if isinstance(node, q.Prefix):
-            return f"wtsv @@ to_tsquery('simple', {bind(_lexeme(node.prefix) + ':*')})"
+            return (f"id IN (SELECT id FROM {WORDS} WHERE wtsv @@ to_tsquery('simple', "
+                    f"{bind(_lexeme(node.prefix) + ':*')}))")
         if isinstance(node, q.And):
             return "(" + " AND ".join(f"NOT ({self._compile(c.child, params)})" if isinstance(c, q.Not)
                                       else self._compile(c, params) for c in node.children) + ")"
@@ -185,26 +217,32 @@ class PostgresEngine:
         condition = " AND ".join(where)
         boost = " + CASE WHEN numeral = :numeral THEN :boost ELSE 0 END" if parsed.numeral else ""
         params.update(limit=request.limit, offset=request.offset, boost=NUMERAL_BOOST)
-        hits_sql = text(f"""SELECT id, score FROM (
-                SELECT id, {rank}{boost} AS score
-                FROM {TABLE} WHERE {condition}) ranked
-            ORDER BY score DESC, id LIMIT :limit OFFSET :offset""")
-        facets_sql = text(f"""SELECT tipo, area, count(*) FROM {TABLE} WHERE {condition}
-            GROUP BY GROUPING SETS ((tipo), (area), ())""")
+        # One statement, one pass over the matches: rank them once, take the page (then its
+        # payloads, never carried through the sort of every match) and count the facets.
+        sql = text(f"""WITH matched AS MATERIALIZED (
+                SELECT id, tipo, area, {rank}{boost} AS score FROM {TABLE} WHERE {condition}),
+            page AS (SELECT id, score FROM matched ORDER BY score DESC, id COLLATE "C" LIMIT :limit OFFSET :offset)
+            SELECT page.id, page.score, t.payload, NULL AS tipo, NULL AS area,
+                   row_number() OVER (ORDER BY page.score DESC, page.id COLLATE "C") AS n
+              FROM page JOIN {TEXTS} t ON t.id = page.id
+            UNION ALL
+            SELECT NULL, NULL, NULL, tipo, area, count(*) FROM matched GROUP BY GROUPING SETS ((tipo), (area), ())""")
         try:
-            with self.sql.connect() as conn:
-                rows = conn.execute(hits_sql, params).all()
-                groups = conn.execute(facets_sql, params).all()
+            with self._reader() as conn:
+                rows = conn.execute(sql, params).all()
         except Exception as err:
             if not self.available():
                 raise IndexUnavailable() from err
             raise
-        total, facets = 0, {"tipo": {}, "area": {}}
-        for tipo, area, count in groups:
-            if tipo is None and area is None:
+        total, facets, page = 0, {"tipo": {}, "area": {}}, []
+        for entry_id, score, shown, tipo, area, count in rows:
+            if entry_id is not None:
+                page.append((count, Hit(entry_id, float(score), json.loads(shown))))
+            elif tipo is None and area is None:
                 total = count
             elif tipo is not None:
                 facets["tipo"][tipo] = count
             else:
                 facets["area"][area] = count
-        return Result(total=total, hits=[Hit(r.id, float(r.score)) for r in rows], facets=facets)
+        hits = [hit for _pos, hit in sorted(page, key=lambda pair: pair[0])]
+        return Result(total=total, hits=hits, facets=facets)

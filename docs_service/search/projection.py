@@ -1,20 +1,28 @@
 """What the index must hold, computed from the database: one entry per section of every version of
 every document (drafts included; who may see them is decided at query time) and one entry for the
-whole version. The same function feeds indexing, rebuilds and `reindex --verify`."""
+whole version. The same function feeds indexing, rebuilds and `reindex --verify`.
+
+Rows are read with plain SELECTs (no ORM objects) a batch of documents at a time, and each text is
+analysed once: the whole-version entry reuses the words of its sections."""
 import hashlib
+import json
 from datetime import date, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from ..documents.models import PUBLISHED_STATES, Document, Version
+from ..documents.models import PUBLISHED_STATES, Document, Section, Version
 from . import analysis
 from .engine import FAR_FUTURE, Entry
 
 WHOLE = "doc"
+DOCUMENT_COLUMNS = (Document.id, Document.clave, Document.tipo, Document.area, Document.titulo,
+                    Document.palabras_clave, Document.abrogado_desde)
+VERSION_COLUMNS = (Version.id, Version.documento_id, Version.numero, Version.estado, Version.vigente_desde,
+                   Version.vigente_hasta)
+SECTION_COLUMNS = (Section.version_id, Section.orden, Section.numeral, Section.titulo, Section.texto)
 
 
-def _vigencia(version: Version, document: Document) -> tuple[date, date]:
+def _vigencia(version, document) -> tuple[date, date]:
     """(first day, last day) in force; drafts get an empty range in the far future."""
     if version.estado not in PUBLISHED_STATES or version.vigente_desde is None:
         return FAR_FUTURE, FAR_FUTURE - timedelta(days=1)
@@ -24,49 +32,98 @@ def _vigencia(version: Version, document: Document) -> tuple[date, date]:
     return version.vigente_desde, hasta
 
 
-def analyse(entry: Entry) -> Entry:
-    """Analysed fields. A section's title field is its heading; only the whole-version entry carries
-    the document's title, so a title word does not make every section of that document match."""
-    title = entry.titulo if entry.orden < 0 else entry.heading
-    entry.title_terms = analysis.term_string(title)
-    entry.body_terms = analysis.term_string(entry.text)
-    entry.body_words = analysis.word_string(f"{title} {entry.text}")
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def payload(entry: Entry) -> str:
+    """What a result shows, stored with the entry so a search reads nothing else (JSON)."""
+    return json.dumps({
+        "documento_id": entry.documento_id, "version_id": entry.version_id, "clave": entry.clave,
+        "titulo": entry.titulo, "tipo": entry.tipo, "area": entry.area, "version": entry.version,
+        "estado": entry.estado, "numeral": entry.numeral, "encabezado": entry.heading, "orden": entry.orden,
+        "texto": entry.text, "vigente_desde": _iso(entry.vigente_desde), "vigente_hasta": _iso(entry.vigente_hasta),
+        "desde": entry.desde.isoformat(), "hasta": entry.hasta.isoformat()}, ensure_ascii=False)
+
+
+def _finish(entry: Entry, title_words: list, body_words: list) -> Entry:
+    """Fill the analysed forms from surface words already computed, and the fingerprint."""
+    stop, stem = analysis.STOP_WORDS, analysis.stem
+    entry.title_terms = " ".join(stem(w) for w in title_words if w not in stop)
+    entry.body_terms = " ".join(stem(w) for w in body_words if w not in stop)
+    entry.body_words = " ".join(w for words in (title_words, body_words) for w in words if w not in stop)
     entry.numeral_key = analysis.normalize_numeral(entry.numeral)
     raw = "\x1f".join(str(v) for v in (entry.id, entry.documento_id, entry.version_id, entry.clave, entry.tipo,
                                         entry.area, entry.titulo, entry.version, entry.numeral, entry.heading,
-                                        entry.text, entry.estado, entry.desde, entry.hasta, entry.orden))
+                                        entry.text, entry.estado, entry.desde, entry.hasta, entry.orden,
+                                        entry.vigente_desde, entry.vigente_hasta))
     entry.digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     return entry
 
 
-def version_entries(document: Document, version: Version) -> list[Entry]:
+def analyse(entry: Entry) -> Entry:
+    """Analysed fields of one entry. A section's title field is its heading; only the whole-version
+    entry carries the document's title, so a title word does not make every section match."""
+    title = entry.titulo if entry.orden < 0 else entry.heading
+    return _finish(entry, analysis.words(title), analysis.words(entry.text))
+
+
+def version_entries(document, version, sections) -> list[Entry]:
+    """Entries of one version: `document`, `version` and `sections` (in order) are rows or ORM
+    objects with the columns above."""
     desde, hasta = _vigencia(version, document)
     common = dict(documento_id=document.id, version_id=version.id, clave=document.clave, tipo=document.tipo,
                   area=document.area, titulo=document.titulo, version=version.numero, estado=version.estado,
-                  desde=desde, hasta=hasta)
+                  desde=desde, hasta=hasta, vigente_desde=version.vigente_desde,
+                  vigente_hasta=version.vigente_hasta)
     entries = []
-    whole = [document.palabras_clave or ""]
-    for position, section in enumerate(version.sections, 1):
-        entries.append(analyse(Entry(id=f"{version.id}:{position}:{section.orden}", numeral=section.numeral or "",
-                                     heading=section.titulo or "", text=section.texto or "", orden=position,
-                                     **common)))
-        whole.append(" ".join(p for p in (section.numeral, section.titulo, section.texto) if p))
-    entries.append(analyse(Entry(id=f"{version.id}:{WHOLE}", numeral="", heading="", text="\n".join(whole),
-                                 orden=-1, **common)))
+    keywords = document.palabras_clave or ""
+    whole_text, whole_words = [keywords], analysis.words(keywords)
+    for position, section in enumerate(sections, 1):
+        numeral, heading, text = section.numeral or "", section.titulo or "", section.texto or ""
+        heading_words, text_words = analysis.words(heading), analysis.words(text)
+        entries.append(_finish(Entry(id=f"{version.id}:{position}:{section.orden}", numeral=numeral,
+                                     heading=heading, text=text, orden=position, **common),
+                               heading_words, text_words))
+        whole_text.append(" ".join(p for p in (numeral, heading, text) if p))
+        whole_words += analysis.words(numeral) + heading_words + text_words
+    entries.append(_finish(Entry(id=f"{version.id}:{WHOLE}", numeral="", heading="", text="\n".join(whole_text),
+                                 orden=-1, **common), analysis.words(document.titulo), whole_words))
     return entries
 
 
 def document_entries(document: Document) -> list[Entry]:
-    return [e for version in document.versions for e in version_entries(document, version)]
+    """Entries of an ORM document (its versions and sections loaded)."""
+    return [e for version in document.versions for e in version_entries(document, version, version.sections)]
+
+
+def entries_of(session, document_ids) -> list[Entry]:
+    """Entries of some documents (a few: the outbox's), read with three plain SELECTs."""
+    ids = sorted(set(document_ids))
+    if not ids:
+        return []
+    return _entries(session, Document.id.in_(ids), Version.documento_id.in_(ids))
+
+
+def _entries(session, document_filter, version_filter) -> list[Entry]:
+    documents = session.execute(select(*DOCUMENT_COLUMNS).where(document_filter).order_by(Document.id)).all()
+    versions = session.execute(select(*VERSION_COLUMNS).where(version_filter)
+                               .order_by(Version.documento_id, Version.numero)).all()
+    by_version = {}
+    for row in session.execute(select(*SECTION_COLUMNS).join(Version, Section.version_id == Version.id)
+                               .where(version_filter).order_by(Section.version_id, Section.orden)):
+        by_version.setdefault(row.version_id, []).append(row)
+    by_document = {}
+    for version in versions:
+        by_document.setdefault(version.documento_id, []).append(version)
+    return [entry for document in documents for version in by_document.get(document.id, ())
+            for entry in version_entries(document, version, by_version.get(version.id, ()))]
 
 
 def all_entries(session, batch: int = 200):
-    """Every entry of the database, streamed document by document."""
+    """Every entry of the database, streamed a batch of documents at a time (by id range: no long
+    IN lists)."""
     ids = session.scalars(select(Document.id).order_by(Document.id)).all()
     for start in range(0, len(ids), batch):
-        chunk = ids[start:start + batch]
-        documents = session.scalars(select(Document).where(Document.id.in_(chunk)).order_by(Document.id)
-                                       .options(selectinload(Document.versions).selectinload(Version.sections))).all()
-        for document in documents:
-            yield from document_entries(document)
-        session.expunge_all()
+        low, high = ids[start], ids[min(start + batch, len(ids)) - 1]
+        yield from _entries(session, Document.id.between(low, high), Version.documento_id.between(low, high))

@@ -1,13 +1,13 @@
 """A search as the API and pages run it: parse, decide what the caller may see, ask the engine,
-then build fragments, highlights and the "¿quiso decir…?" suggestion from the database (published
-text only, so drafts never leak through them)."""
+then build fragments and highlights from what the engine stored with each entry, and the "¿quiso
+decir…?" suggestion from the database (published text only, so drafts never leak through it)."""
 import difflib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select
 
 from ..core.db import db
 from ..core.fechas import hoy
@@ -59,55 +59,37 @@ def search(user, args: SearchArgs) -> dict:
 
 
 def _items(hits, parsed, day, states) -> list[dict]:
-    """The page's items, read from the database (the index only says which entries): two light
-    queries, one for the versions and one for the sections shown."""
-    if not hits:
-        return []
-    parts = [h.id.split(":") for h in hits]
-    version_ids = {int(p[0]) for p in parts}
-    versions = {row.id: row for row in db.session.execute(
-        select(Version.id, Version.numero, Version.estado, Version.vigente_desde, Version.vigente_hasta,
-               Document.id.label("documento_id"), Document.clave, Document.titulo, Document.tipo, Document.area,
-               Document.abrogado_desde)
-        .join(Document, Version.documento_id == Document.id).where(Version.id.in_(version_ids)))}
-    wanted_sections = [(int(p[0]), int(p[2])) for p in parts if p[1] != "doc"]
-    whole = {int(p[0]) for p in parts if p[1] == "doc"}
-    cols = (Section.version_id, Section.orden, Section.numeral, Section.titulo, Section.texto)
-    sections, full_text = {}, {}
-    if wanted_sections:
-        for row in db.session.execute(select(*cols).where(tuple_(Section.version_id, Section.orden).in_(wanted_sections))):
-            sections[(row.version_id, row.orden)] = row
-    if whole:
-        for row in db.session.execute(select(*cols).where(Section.version_id.in_(whole)).order_by(Section.version_id, Section.orden)):
-            full_text.setdefault(row.version_id, []).append(" ".join(p for p in (row.numeral, row.titulo, row.texto) if p))
+    """The page's items, from what each entry stores (no database read): fragment and highlights
+    computed over the stored text, in force or not on `day` from the stored dates."""
     wanted, prefixes = parsed.positive_terms()
+    iso_day = day.isoformat()
     items = []
-    for hit, part in zip(hits, parts):
-        version = versions.get(int(part[0]))
-        if version is None or version.estado not in states:  # the database has the last word
+    for hit in hits:
+        shown = hit.payload
+        if shown["estado"] not in states:  # never trust a stale entry with what the caller may see
             continue
-        if part[1] == "doc":
-            section, text = None, "\n".join(full_text.get(version.id, []))
+        whole = shown["orden"] < 0
+        if whole:
+            text = shown["texto"].partition("\n")[2]  # the first line holds the keywords
         else:
-            section = sections.get((version.id, int(part[2])))
-            if section is None:
-                continue
-            text = " ".join(p for p in (section.titulo, section.texto) if p) or section.numeral
+            text = " ".join(p for p in (shown["encabezado"], shown["texto"]) if p) or shown["numeral"]
         fragment, spans = analysis.highlight(text, wanted, prefixes)
-        in_force = (version.estado in PUBLISHED_STATES and version.vigente_desde is not None
-                    and version.vigente_desde <= day and (version.vigente_hasta is None or version.vigente_hasta >= day)
-                    and (version.abrogado_desde is None or day < version.abrogado_desde))
+        in_force = shown["estado"] in PUBLISHED_STATES and shown["desde"] <= iso_day <= shown["hasta"]
         items.append({
-            "documento_id": version.documento_id, "clave": version.clave, "titulo": version.titulo,
-            "tipo": version.tipo, "area": version.area, "version": version.numero,
-            "estado": version.estado, "numeral": section.numeral if section else None,
-            "encabezado": section.titulo if section else None,
-            "seccion": int(part[1]) if section else None,
+            "documento_id": shown["documento_id"], "clave": shown["clave"], "titulo": shown["titulo"],
+            "tipo": shown["tipo"], "area": shown["area"], "version": shown["version"],
+            "estado": shown["estado"], "numeral": None if whole else shown["numeral"],
+            "encabezado": None if whole else shown["encabezado"],
+            "seccion": None if whole else shown["orden"],
             "fragmento": fragment, "resaltado": [list(s) for s in spans],
-            "vigente_desde": version.vigente_desde, "vigente_hasta": version.vigente_hasta,
+            "vigente_desde": _date(shown["vigente_desde"]), "vigente_hasta": _date(shown["vigente_hasta"]),
             "vigente": in_force, "puntaje": round(hit.score, 4),
         })
     return items
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
 # --- "¿quiso decir…?" -------------------------------------------------------------------------

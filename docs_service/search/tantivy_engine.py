@@ -1,7 +1,12 @@
 """tantivy (tantivy-py), the default embedded engine. Terms arrive analysed (analysis.py), so the
 index uses a whitespace analyzer registered as "normateca" — registrations are not stored in the
-index, so it is registered again on every open. One writer behind a lock; readers reload after
-commits; stale segment files are collected after every commit; rebuilds go to a new folder."""
+index, so it is registered again on every open (once per process and generation, never per
+request). One writer behind a lock; a reader reloads only when a commit changed the generation's
+meta.json (its own or another process's); stale segment files are collected after every commit;
+rebuilds go to a new folder. What a result shows is stored with the entry (`payload`), so a search
+reads neither the database nor anything else."""
+import json
+import os
 import threading
 from datetime import date, datetime
 
@@ -11,6 +16,7 @@ from tantivy import Occur, Query
 from . import query as q
 from .engine import FAR_FUTURE, Entry, Hit, IndexUnavailable, Request, Result
 from .index_dir import IndexDir
+from .projection import payload
 
 ANALYZER = "normateca"
 WRITER_HEAP = 20_000_000
@@ -34,6 +40,7 @@ def _schema():
     sb.add_date_field("desde", indexed=True, fast=True)
     sb.add_date_field("hasta", indexed=True, fast=True)
     sb.add_text_field("digest", stored=True, tokenizer_name="raw")
+    sb.add_bytes_field("payload", stored=True)
     return sb.build()
 
 
@@ -48,6 +55,7 @@ class TantivyEngine:
         self.dir = IndexDir(root, "tantivy")
         self.schema = _schema()
         self._open = None  # (generation path, Index)
+        self._seen = None  # meta.json (mtime, size) the reader last loaded
         self._lock = threading.Lock()
 
     # --- opening -------------------------------------------------------------------------------
@@ -60,12 +68,28 @@ class TantivyEngine:
         path = self.dir.require()
         with self._lock:
             if self._open is None or self._open[0] != path:
+                if not self.dir.current_format(path):  # built by an older release: needs a reindex
+                    raise IndexUnavailable()
                 try:
                     index = tantivy.Index.open(str(path))
                 except Exception as err:  # a corrupt or partial folder
                     raise IndexUnavailable() from err
-                self._open = (path, self._register(index))
+                self._open, self._seen = (path, self._register(index)), None
             return self._open[1]
+
+    def _fresh_searcher(self):
+        """The searcher, reloaded first only if a commit happened since the last load."""
+        index = self._index()
+        path = self._open[0]
+        try:
+            meta = os.stat(path / "meta.json")
+        except OSError as err:
+            raise IndexUnavailable() from err
+        seen = (meta.st_mtime_ns, meta.st_size)
+        if seen != self._seen:
+            index.reload()
+            self._seen = seen
+        return index.searcher()
 
     def available(self) -> bool:
         try:
@@ -84,7 +108,8 @@ class TantivyEngine:
         return tantivy.Document(
             id=e.id, documento_id=e.documento_id, version_id=e.version_id, clave=e.clave, tipo=e.tipo,
             area=e.area, estado=e.estado, numeral=e.numeral_key, title=e.title_terms, body=e.body_terms,
-            words=e.body_words, desde=_dt(e.desde), hasta=_dt(e.hasta), digest=e.digest)
+            words=e.body_words, desde=_dt(e.desde), hasta=_dt(e.hasta), digest=e.digest,
+            payload=payload(e).encode("utf-8"))
 
     def add(self, entries, remove_versions=None, remove_documents=None):
         index = self._index()
@@ -111,18 +136,17 @@ class TantivyEngine:
     def rebuild(self, entries):
         generation = self.dir.new_generation()
         index = self._register(tantivy.Index(self.schema, path=str(generation)))
-        writer = index.writer(WRITER_HEAP * 2, 1)
+        writer = index.writer(WRITER_HEAP * 4, 1)
         for entry in entries:
             writer.add_document(self._document(entry))
         writer.commit()
         writer.wait_merging_threads()
+        self.dir.mark_format(generation)
         self.dir.swap(generation)
 
     # --- reading ------------------------------------------------------------------------------
     def fingerprints(self) -> dict:
-        index = self._index()
-        index.reload()
-        searcher = index.searcher()
+        searcher = self._fresh_searcher()
         found = {}
         total = searcher.num_docs
         if total == 0:
@@ -178,12 +202,13 @@ class TantivyEngine:
             if numeral is not None:
                 clauses.append((Occur.Should, Query.boost_query(numeral, NUMERAL_BOOST)))
         full = Query.boolean_query(clauses)
-        index = self._index()
         try:
-            index.reload()
-            searcher = index.searcher()
+            searcher = self._fresh_searcher()
             found = searcher.search(full, request.limit, count=True, offset=request.offset)
-            hits = [Hit(searcher.doc(address)["id"][0], score) for score, address in found.hits]
+            hits = []
+            for score, address in found.hits:
+                doc = searcher.doc(address)
+                hits.append(Hit(doc["id"][0], score, json.loads(bytes(doc["payload"][0]))))
             facets = searcher.aggregate(full, {"tipo": {"terms": {"field": "tipo", "size": 50}},
                                                "area": {"terms": {"field": "area", "size": 50}}})
         except IndexUnavailable:

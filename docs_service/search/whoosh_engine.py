@@ -4,6 +4,7 @@ Workarounds: `searcher.search(q, limit=…)` returned a wrong top-k on multi-fie
 results come from a TopCollector with block-quality optimisations off (`usequality=False`,
 `replace=0`) and the filters (states, tipo, dates…) go in as an allow-filter, never scored. One
 writer behind our lock; no AsyncWriter (it keeps pending writes in memory): the outbox feeds it."""
+import json
 import threading
 from datetime import date, datetime
 
@@ -13,6 +14,7 @@ from whoosh.analysis import SpaceSeparatedTokenizer
 from . import query as q
 from .engine import Hit, IndexUnavailable, Request, Result
 from .index_dir import IndexDir
+from .projection import payload
 
 TITLE_BOOST = 2.0
 NUMERAL_BOOST = 50.0
@@ -26,7 +28,7 @@ def _schema():
         area=fields.ID(sortable=True), estado=fields.ID, numeral=fields.ID,
         title=fields.TEXT(analyzer=space, phrase=True), body=fields.TEXT(analyzer=space, phrase=True),
         words=fields.TEXT(analyzer=space, phrase=False), desde=fields.DATETIME, hasta=fields.DATETIME,
-        digest=fields.STORED)
+        digest=fields.STORED, payload=fields.STORED)
 
 
 def _dt(day: date) -> datetime:
@@ -45,6 +47,8 @@ class WhooshEngine:
         path = self.dir.require()
         with self._lock:
             if self._open is None or self._open[0] != path:
+                if not self.dir.current_format(path):  # built by an older release: needs a reindex
+                    raise IndexUnavailable()
                 try:
                     self._open = (path, index.open_dir(str(path)))
                 except Exception as err:
@@ -67,7 +71,7 @@ class WhooshEngine:
         return dict(id=e.id, documento_id=str(e.documento_id), version_id=str(e.version_id), clave=e.clave,
                     tipo=e.tipo, area=e.area, estado=e.estado, numeral=e.numeral_key or None,
                     title=e.title_terms, body=e.body_terms, words=e.body_words, desde=_dt(e.desde),
-                    hasta=_dt(e.hasta), digest=e.digest)
+                    hasta=_dt(e.hasta), digest=e.digest, payload=payload(e))
 
     @staticmethod
     def _clean(values: dict) -> dict:
@@ -99,6 +103,7 @@ class WhooshEngine:
         for entry in entries:
             writer.add_document(**self._clean(self._fields(entry)))
         writer.commit(optimize=True)
+        self.dir.mark_format(generation)
         self.dir.swap(generation)
 
     def fingerprints(self) -> dict:
@@ -155,7 +160,7 @@ class WhooshEngine:
                 searcher.search_with_collector(main, collector)
                 results = collector.results()
                 page = list(results)[request.offset:request.offset + request.limit]
-                hits = [Hit(hit["id"], hit.score) for hit in page]
+                hits = [Hit(hit["id"], hit.score, json.loads(hit["payload"])) for hit in page]
                 counts = {name: {key: len(docs) for key, docs in results.groups(name).items() if key}
                           for name in ("tipo", "area")}
                 total = len(results)
