@@ -3,13 +3,22 @@ from marshmallow import Schema, fields, validate
 
 from ..core.api_helpers import StrictSchema
 from ..documents.models import TIPOS
+from .query import MAX_LENGTH, MAX_TERMS
 
 
 class SearchQuery(StrictSchema):
-    q = fields.String(required=True, validate=validate.Length(max=10000),
-                      metadata={"description": "Palabras, \"frases\", OR, NOT o -palabra, prefijo*, "
+    # The length is checked by the query parser (query.py), not here, so that any too-long query —
+    # 300 characters or 10,000 — answers the same 400 `consulta_invalida` (SECURITY.md E-27).
+    q = fields.String(required=True,
+                      metadata={"maxLength": MAX_LENGTH,
+                                "description": "Palabras, \"frases\", OR, NOT o -palabra, prefijo*, "
                                                "paréntesis; un numeral (`10 e)`, `7.3.1.1`) va primero. "
-                                               "Máximo 256 caracteres y 20 términos."})
+                                               f"Máximo {MAX_LENGTH} caracteres y {MAX_TERMS} términos: una "
+                                               "consulta más larga, vacía o mal formada responde 400 con "
+                                               "`error` `consulta_invalida` (o una clave más precisa: "
+                                               "`consulta_vacia`, `consulta_sin_terminos`, "
+                                               "`comillas_sin_cerrar`, `parentesis_desbalanceados`, "
+                                               "`comodin_no_permitido`) y un mensaje en español."})
     tipo = fields.String(validate=validate.OneOf(list(TIPOS)))
     area = fields.String(validate=validate.Length(max=200))
     clave = fields.String(validate=validate.Length(max=32))

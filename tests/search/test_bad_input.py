@@ -57,3 +57,34 @@ def test_bad_parameters_answer_422(client, token, auth, params, field):
 
 def test_anonymous_is_refused(client):
     assert client.get("/api/v1/busqueda?q=embargo").status_code == 401
+
+
+@pytest.mark.parametrize("length", [257, 10000, 60000])
+def test_a_query_longer_than_256_characters_answers_the_same_400_at_any_length(client, token, auth, length):
+    """SECURITY.md E-27: a 10,000-character query (words, not one token) is refused before any
+    engine sees it, with the same key and message as any query over the limit the spec documents."""
+    q = ("prescripción de créditos fiscales " * (length // 30 + 1))[:length]
+    response = client.get("/api/v1/busqueda", query_string={"q": q}, headers=auth(token))
+    assert response.status_code == 400, response.get_json()
+    body = response.get_json()
+    assert body["error"] == "consulta_invalida"
+    assert body["message"] == "La consulta es demasiado larga (máximo 256 caracteres)."
+    assert body["errors"] == {"q": ["Máximo 256 caracteres."]}
+    assert len(q) == length
+
+
+def test_the_spec_documents_the_limit_and_the_error(client, token, auth):
+    spec = client.get("/api/v1/openapi.json", headers=auth(token))
+    assert spec.status_code == 200
+    operation = spec.get_json()["paths"]["/api/v1/busqueda"]["get"]
+    q = next(p for p in operation["parameters"] if p["name"] == "q")
+    assert q["schema"]["maxLength"] == 256 and "consulta_invalida" in q["description"]
+    assert "400" in operation["responses"]
+
+
+def test_the_search_page_refuses_a_10000_character_query_in_spanish(client, users, login):
+    users("pia", ["consultor"], "NC")
+    login("pia")
+    page = client.get("/busqueda", query_string={"q": "embargo " * 1250})
+    assert page.status_code == 400
+    assert "demasiado larga (máximo 256 caracteres)" in page.get_data(as_text=True)
