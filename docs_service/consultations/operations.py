@@ -215,9 +215,7 @@ def _notify_author(consulta: Consulta, document: Document) -> None:
     if "notifications" not in {a.name for a in current_app.extensions.get("docs_areas", ())}:
         return
     from ..notifications.operations import notify, page_path
-    # "publicada": the notifications area's kinds are a checked list; a new version (or the
-    # abrogating one) of the cited document was published
-    notify([db.session.get(User, consulta.autor_id)], "publicada",
+    notify([db.session.get(User, consulta.autor_id)], "cita_desactualizada",
            f"La consulta {consulta.folio} cita una versión de {document.clave} que ya no está vigente",
            enlace=page_path("consultations_pages.detail", folio=consulta.folio),
            detalle="Revise la respuesta: la versión citada fue sustituida o el documento abrogado.",

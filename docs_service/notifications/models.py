@@ -15,6 +15,7 @@ TIPOS = {
     "acuse_pendiente": "Acuse de recibo pendiente",
     "acuse_vencido": "Acuse de recibo vencido",
     "recordatorio": "Recordatorio de acuse",
+    "cita_desactualizada": "Cita desactualizada",
 }
 # Outbox states: pendiente (due at proximo_intento), enviando (claimed by one sender), enviado,
 # fallido (gave up, or the server refused for good).

@@ -3,6 +3,7 @@ from marshmallow import Schema, fields
 
 from ..core.api_helpers import PageQuery
 from ..core.fields import DateTime
+from .models import TIPOS
 
 
 class NotificationQuery(PageQuery):
@@ -11,7 +12,7 @@ class NotificationQuery(PageQuery):
 
 class NotificationOut(Schema):
     id = fields.Integer()
-    tipo = fields.String(metadata={"description": "por_atender, devuelta, aprobada, publicada, acuse_pendiente o acuse_vencido."})
+    tipo = fields.String(metadata={"description": "Clase de aviso: " + ", ".join(TIPOS) + ".", "enum": list(TIPOS)})
     tipo_nombre = fields.String()
     titulo = fields.String()
     detalle = fields.String()

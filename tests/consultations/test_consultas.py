@@ -107,9 +107,12 @@ def test_found_cited_and_flagged_when_a_new_version_is_published(app, client, us
     from docs_service.notifications.models import Notification
     with app.app_context():
         author = db.session.scalar(select(User.id).where(User.nombre == "cony"))
-        notices = db.session.scalars(select(Notification.titulo).where(Notification.usuario_id == author)).all()
+        notices = db.session.execute(select(Notification.tipo, Notification.titulo)
+                                     .where(Notification.usuario_id == author)).all()
         db.session.close()
-    assert any(folio in t and "ya no está vigente" in t for t in notices), notices
+    assert [tipo for tipo, titulo in notices if folio in titulo and "ya no está vigente" in titulo] == ["cita_desactualizada"]
+    inbox = client.get("/api/v1/notificaciones", headers=h(people["cony"])).get_json()["items"]
+    assert {n["tipo_nombre"] for n in inbox if folio in n["titulo"]} == {"Cita desactualizada"}
 
 
 def test_answer_rules(app, client, users, people):
