@@ -40,6 +40,8 @@ QUERIES = [
     ("3.5", [("9312-003-012", "3.5")]),
     ("5 d)", [("9312-003-015", "5 d)")]),
     ('"notificación por buzón"', [("9300-006-026", "2.5")]),
+    ("prescripcion creditos", [("9300-006-021", "2.1")]),
+    ("interrupción de la prescripción", [("9300-006-021", "2.2")]),
     ("devolucion depósitos", []),  # nothing relevant in force today: scores 0 unless nothing is expected
 ]
 

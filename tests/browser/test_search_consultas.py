@@ -61,3 +61,88 @@ def test_consultor_searches_and_answers_citing_a_numeral(live_server, browser, u
     problems += page_problems(page, axe_source)
     context.close()
     assert problems == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_prescripcion_on_the_demo_read_on_past_dates_cited_then_flagged(live_server, browser, users, axe_source):
+    """The issue's "done when" on the demo Normateca, in the pages: `prescripcion creditos` from the
+    header box, read as in force on two past dates (the older one shows the first version's text),
+    a consulta answered ticking the numeral; a new version is published and the consulta page and
+    its author's notices say the citation is out of date."""
+    from docs_service.workflow.operations import today
+    with live_server.app_context():
+        operations.reindex()
+    loaded = live_server.test_cli_runner().invoke(args=["demo"])
+    assert loaded.exit_code == 0, loaded.output
+    users("cony", ["consultor"], "NC")
+    base = live_server.base_url
+    context = browser.new_context(locale="es-MX", viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    sign_in(page, base, "cony", PASSWORD)
+    page.wait_for_url(f"{base}/")
+    box = page.get_by_role("searchbox", name="Texto de la búsqueda normativa")
+    box.fill("prescripcion creditos")
+    box.press("Enter")
+    page.wait_for_url(f"{base}/busqueda?*")
+    results = page.get_by_test_id("resultados")
+    page.get_by_test_id("vigente-al").fill((today() - timedelta(days=1000)).isoformat())
+    page.get_by_role("button", name="Buscar", exact=True).click()
+    assert "pudo ser legalmente exigido" in results.inner_text()
+    problems = page_problems(page, axe_source)
+    page.get_by_test_id("vigente-al").fill((today() - timedelta(days=200)).isoformat())
+    page.get_by_role("button", name="Buscar", exact=True).click()
+    assert "pudo ser legalmente exigido" not in results.inner_text()
+    results.locator("a.resultado").filter(has_text="9300-006-021 v2").filter(has_text="Término de prescripción").click()
+    page.wait_for_url("**/versiones/2#n-*")
+
+    page.goto(f"{base}/consultas/nueva")
+    page.fill("input[name=asunto]", "Prescripción de un crédito de 2019")
+    page.fill("textarea[name=descripcion]", "¿Desde cuándo corre el término de prescripción?")
+    page.select_option("select[name=solicitante]", "3301")
+    page.get_by_role("button", name="Registrar").click()
+    page.wait_for_url("**/consultas/CON-*")
+    detail = page.url
+    page.select_option("select[name=asignado]", "cony")
+    page.get_by_role("button", name="Turnar").click()
+    page.get_by_role("button", name="Pasar a análisis").click()
+    page.get_by_test_id("buscar-cita").fill("prescripcion creditos")
+    page.get_by_test_id("buscar-cita").press("Enter")
+    page.locator('input[name=citas][value$=":2:2.1"]').check()
+    page.fill("textarea[name=respuesta]", "Cinco años desde el día siguiente a la exigibilidad.")
+    page.get_by_role("button", name="Responder").click()
+    assert page.get_by_test_id("estado").inner_text() == "Respondida"
+    assert "2.1" in page.get_by_test_id("citas").inner_text()
+    assert page.get_by_test_id("desactualizada").count() == 0
+
+    _publish_a_third_version(live_server)
+    page.goto(detail)
+    assert "sustituida" in page.get_by_test_id("desactualizada").inner_text()
+    problems += page_problems(page, axe_source)
+    page.goto(f"{base}/notificaciones")
+    assert "Cita desactualizada" in page.locator("main").inner_text()
+    problems += page_problems(page, axe_source)
+    context.close()
+    assert problems == []
+
+
+def _publish_a_third_version(app):
+    """The demo's normativo uploads, the reviewer and the titular approve, and it is published."""
+    from sqlalchemy import select
+
+    from docs_service.accounts.demo import demo_user
+    from docs_service.core.db import db, transaction
+    from docs_service.documents import operations as documents
+    from docs_service.documents.models import Document
+    from docs_service.workflow import operations as flow
+    with app.app_context(), transaction():
+        document = db.session.scalar(select(Document).where(Document.clave == "9300-006-021"))
+        normativo = demo_user("normativo.demo")
+        body = (app.config["DOCS_MANUALES_DIR"] + "/9300-006-021/v2.md")
+        data = open(body, "rb").read() + "\n4. Vigencia\nSustituye a la versión anterior.\n".encode()
+        version = documents.upload_version(normativo, document, filename="v3.md", data=data, resumen="Agrega la vigencia.")
+        for actor, action in ((normativo, "enviar_revision"), (demo_user("revisor.demo"), "aprobar_revision"),
+                              (demo_user("titular.demo"), "aprobar")):
+            flow.transition(actor, version, action, comentario="Prueba.")
+        flow.transition(normativo, version, "publicar", vigente_desde=flow.today(),
+                        destinatarios={"todas": True}, comentario="Prueba.")

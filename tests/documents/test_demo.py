@@ -7,9 +7,9 @@ from docs_service.workflow.operations import today
 def test_demo_loads_documents_versions_and_pending_acuses(runner, client, users, auth):
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
-    assert "Documentos de demostración cargados: 7 de 7." in first.output
+    assert "Documentos de demostración cargados: 8 de 8." in first.output
     again = runner.invoke(args=["demo"])
-    assert again.exit_code == 0 and "cargados: 0 de 7" in again.output and "creados: 0" in again.output
+    assert again.exit_code == 0 and "cargados: 0 de 8" in again.output and "creados: 0" in again.output
     _uid, token = users("ines", ["auditor"], "NC", password=None)
     catalog = client.get("/api/v1/documentos?por_pagina=100", headers=auth(token)).get_json()
     assert catalog["total"] >= 6
