@@ -188,8 +188,9 @@ def init_app(app):
         if p is None:
             raise NotAllowed("Esta ruta no tiene una política de acceso declarada.", code="sin_politica")
         check_content_type()
-        if view_attr(current_app, request.endpoint, request.method, "_writes"):
-            g.write_intent = True
+        declared = view_attr(current_app, request.endpoint, request.method, "_writes")
+        if declared is not None:  # @writes (a GET that writes) or @writes_apart (a POST that reads)
+            g.write_intent = declared
         authenticate()
         if g.user is None and not p.public:
             if request.path.startswith("/api/"):

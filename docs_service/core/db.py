@@ -71,6 +71,42 @@ def writes(func):
     return func
 
 
+def writes_apart(func):
+    """Mark a handler whose request transaction only reads and whose one short write goes through
+    `write_apart()` once its slow work is done (a format counted after its render): on SQLite its
+    transaction is a plain BEGIN, so it never holds the database's single write lock while it works
+    (a POST would take it at authentication and keep it through the render, queueing every other
+    process's writes behind it)."""
+    func._writes = False
+    return func
+
+
+@contextmanager
+def write_apart():
+    """A short unit of work of its own that takes the write lock first (SQLite: BEGIN IMMEDIATE) and
+    commits on exit; inside it `db.session` is that unit's session. For handlers marked
+    `@writes_apart`."""
+    previous = g.pop("db_session", None)
+    had_intent, intent = "write_intent" in g, g.get("write_intent")
+    g.write_intent = True
+    session = g.db_session = db.new_session()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+        g.pop("db_session", None)
+        if previous is not None:
+            g.db_session = previous
+        if had_intent:
+            g.write_intent = intent
+        else:
+            g.pop("write_intent", None)
+
+
 class Database:
     """Holds the engine per app; sessions live in `g` for one request or command."""
 

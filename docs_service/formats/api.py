@@ -6,7 +6,7 @@ from flask.views import MethodView
 from ..core.access import AUTHENTICATED, accepts_multipart, policy, roles
 from ..core.api_helpers import list_schema, require_if_match
 from ..core.blueprint import Blueprint
-from ..core.db import writes
+from ..core.db import writes_apart
 from ..core.fechas import hoy
 from ..core.errors import NotFound
 from ..documents import operations as documents
@@ -85,7 +85,7 @@ class FormatItem(MethodView):
 @blp.route("/formatos/<int:format_id>/docx")
 class FormatDocx(MethodView):
     @policy(AUTHENTICATED)
-    @writes
+    @writes_apart
     @blp.arguments(VersionQuery, location="query")
     @blp.response(200, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     def get(self, args, format_id):
@@ -93,6 +93,7 @@ class FormatDocx(MethodView):
         return produce(format_id, args.get("version"), "docx", None)
 
     @policy(AUTHENTICATED)
+    @writes_apart
     @blp.arguments(VersionQuery, location="query")
     @blp.arguments(FillIn)
     @blp.response(200, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
@@ -104,7 +105,7 @@ class FormatDocx(MethodView):
 @blp.route("/formatos/<int:format_id>/pdf")
 class FormatPdf(MethodView):
     @policy(AUTHENTICATED)
-    @writes
+    @writes_apart
     @blp.arguments(VersionQuery, location="query")
     @blp.response(200, content_type="application/pdf")
     def get(self, args, format_id):
@@ -112,6 +113,7 @@ class FormatPdf(MethodView):
         return produce(format_id, args.get("version"), "pdf", None)
 
     @policy(AUTHENTICATED)
+    @writes_apart
     @blp.arguments(VersionQuery, location="query")
     @blp.arguments(FillIn)
     @blp.response(200, content_type="application/pdf")

@@ -6,6 +6,7 @@ from urllib.parse import quote
 from flask import Response, g
 
 from ..core.access import require
+from ..core.db import write_apart
 from ..core.fechas import hoy
 from ..core.errors import NotFound
 from ..documents import queries as doc_queries
@@ -48,11 +49,18 @@ def file_response(version: Version, data: bytes, kind: str, mode: str, vigente: 
 
 
 def produce(format_id: int, numero: int | None, kind: str, data) -> Response:
-    """Validate (when pre-filling), render, count and answer the file."""
+    """Validate (when pre-filling), render, count and answer the file (routes marked @writes_apart)."""
     _document, version, spec, today = downloadable(format_id, numero)
     clean = ops.validate_data(spec, data) if data is not None else None
     content = ops.render(version, spec, kind, clean, today)
     mode = "blanco" if data is None else "prellenado"
-    ops.record_download(g.user, version, kind, mode)
+    count(version, kind, mode)
     return file_response(version, content, kind, mode, version.in_force_on(today))
+
+
+def count(version: Version, kind: str, mode: str) -> None:
+    """The download row, in a short write of its own once the file is rendered (routes marked
+    `@writes_apart`): no render ever holds the database's write lock."""
+    with write_apart():
+        ops.record_download(g.user, version, kind, mode)
 

@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from ..core.access import AUTHENTICATED, PUBLIC, policy, roles
 from ..core.areas import HomeEntry
-from ..core.db import writes
+from ..core.db import writes_apart
 from ..core.fechas import hoy
 from ..core.errors import DomainError, InvalidInput, fail
 from ..core.pages import refuse, reject
@@ -17,7 +17,7 @@ from ..documents import operations as documents
 from ..documents import queries as doc_queries
 from . import operations as ops
 from . import preview, queries
-from .loaders import downloadable, file_response
+from .loaders import count, downloadable, file_response
 from .pdf import read_filled, to_form_data
 
 bp = Blueprint("formats_pages", __name__, template_folder="templates")
@@ -74,14 +74,14 @@ def preview_image(format_id):
 
 @bp.route("/formatos/<int:format_id>/descargar/<kind>")
 @policy(AUTHENTICATED)
-@writes
+@writes_apart
 def download_blank(format_id, kind):
     if kind not in ("docx", "pdf"):
         abort(404)
     numero = request.args.get("version", type=int)
     _document, version, spec, today = downloadable(format_id, numero)
     content = ops.render(version, spec, kind, None, today)
-    ops.record_download(g.user, version, kind, "blanco")
+    count(version, kind, "blanco")
     return file_response(version, content, kind, "blanco", version.in_force_on(today))
 
 
@@ -91,6 +91,7 @@ def _flat_form() -> dict:
 
 @bp.route("/formatos/<int:format_id>/llenar", methods=["POST"])
 @policy(AUTHENTICATED)
+@writes_apart
 def fill(format_id):
     numero = request.args.get("version", type=int)
     kind = request.form.get("tipo")
@@ -106,7 +107,7 @@ def fill(format_id):
         return _page(format_id, numero, values=flat, errors=_by_input(result.errors), warnings=result.warnings,
                      status=422)
     content = ops.render(version, spec, kind, result.data, today)
-    ops.record_download(g.user, version, kind, "prellenado")
+    count(version, kind, "prellenado")
     return file_response(version, content, kind, "prellenado", version.in_force_on(today))
 
 

@@ -242,3 +242,31 @@ def test_new_version_docx_with_external_relationship_or_ssti_is_refused(app, cli
         assert response.status_code == 422 and response.get_json()["error"] == code, response.get_json()
     versions = client.get(f"/api/v1/documentos/{fmt}/versiones", headers=auth(tokens["normativo.demo"])).get_json()
     assert [v["numero"] for v in versions] == [1]
+
+
+def test_a_render_never_holds_the_database_write_lock(app, client, auth, tokens, fmt, backend, monkeypatch):
+    """Downloads read in their request transaction and count themselves in a short write of their own
+    after the render: on SQLite another process can write during the whole render."""
+    if backend != "sqlite":
+        pytest.skip("SQLite's single write lock")
+    import sqlite3
+    from docs_service.formats import rendering
+    path = app.config["DOCS_DATABASE_URL"].removeprefix("sqlite:///")
+    real, free = rendering.pdf, []
+
+    def probe(*args, **kwargs):
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # raises "database is locked" at once if a render holds it
+            other.execute("ROLLBACK")
+            free.append(True)
+        finally:
+            other.close()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(rendering, "pdf", probe)
+    op = auth(tokens["operativo.3301"])
+    before = _download_count(app)
+    assert client.post(f"/api/v1/formatos/{fmt}/pdf", json={"datos": VALID}, headers=op).status_code == 200
+    assert client.get(f"/api/v1/formatos/{fmt}/pdf", headers=op).status_code == 200
+    assert free == [True, True] and _download_count(app) == before + 2
