@@ -38,8 +38,7 @@ from .pipeline import Job, Producer
 from .signing import SigningConfig, load_material
 
 TIPO = "situacion_creditos"
-CHUNK = 32  # constancias laid out in one pass and stored in one transaction
-BLOCK = 16  # a task-queue job's share of a lote (blocks_in)
+CHUNK = 16  # constancias laid out in one pass and stored in one transaction; a task-queue block
 BLOB_WRITERS = 8
 
 
@@ -235,7 +234,7 @@ def finish(lote_id: int) -> Lote:
     return lote
 
 
-def blocks_in(session, lote_id: int, size: int = BLOCK) -> list[tuple[int, int]]:
+def blocks_in(session, lote_id: int, size: int = CHUNK) -> list[tuple[int, int]]:
     """The lote's items cut into fixed blocks of `size` by id (the same cut every time, so a block is
     one task-queue job whatever was emitted already), keeping only blocks with something left to do."""
     rows = session.execute(select(LoteItem.id, LoteItem.estado).where(LoteItem.lote_id == lote_id)
