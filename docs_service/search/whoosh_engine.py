@@ -6,6 +6,7 @@ results come from a TopCollector with block-quality optimisations off (`usequali
 writer behind our lock; no AsyncWriter (it keeps pending writes in memory): the outbox feeds it."""
 import json
 import threading
+from contextlib import nullcontext
 from datetime import date, datetime
 
 from whoosh import collectors, fields, index, query, sorting
@@ -42,6 +43,7 @@ class WhooshEngine:
         self.dir = IndexDir(root, "whoosh")
         self._open = None
         self._lock = threading.Lock()
+        self._local = threading.local()
 
     def _index(self):
         path = self.dir.require()
@@ -54,6 +56,20 @@ class WhooshEngine:
                 except Exception as err:
                     raise IndexUnavailable() from err
             return self._open[1]
+
+    def _searcher(self):
+        """This thread's searcher, kept open between searches and opened again (never `refresh()`,
+        whose reused segment readers kept deleted documents alive) when a commit made a new TOC
+        generation (one directory listing) or a reindex a new folder."""
+        ix = self._index()
+        local = self._local
+        generation = ix.latest_generation()
+        searcher = getattr(local, "searcher", None)
+        if searcher is None or local.ix is not ix or local.generation != generation:
+            if searcher is not None:
+                searcher.close()
+            local.ix, local.generation, local.searcher = ix, generation, ix.searcher()
+        return local.searcher
 
     def available(self) -> bool:
         try:
@@ -148,8 +164,7 @@ class WhooshEngine:
             if parsed.numeral:
                 main = query.AndMaybe(main, query.Term("numeral", parsed.numeral, boost=NUMERAL_BOOST))
         try:
-            ix = self._index()
-            with ix.searcher() as searcher:
+            with nullcontext(self._searcher()) as searcher:
                 top = collectors.TopCollector(limit=request.offset + request.limit, usequality=False, replace=0)
                 facets = sorting.Facets()
                 facets.add_field("tipo")
