@@ -3,13 +3,12 @@ one writer applies pending rows after commit (and before a search, and on init);
 into a new generation and swaps it in; verify compares index and database."""
 import logging
 import time
-from contextlib import contextmanager
 
-from flask import current_app, g, has_request_context
+from flask import current_app, g
 from sqlalchemy import delete, select
 
 from ..core import signals
-from ..core.db import after_commit, db
+from ..core.db import after_commit, db, write_apart
 from ..documents.models import Document, Version
 from .engine import IndexUnavailable, get_engine
 from .models import SearchOutbox
@@ -79,30 +78,6 @@ def _receiver_for(name):
     return _receivers[name]
 
 
-@contextmanager
-def _writer_session():
-    """A session of its own that takes the write lock first (SQLite: BEGIN IMMEDIATE even inside a
-    GET request), committed here."""
-    had = "write_intent" in g if has_request_context() else False
-    previous = g.get("write_intent") if has_request_context() else None
-    if has_request_context():
-        g.write_intent = True
-    session = db.new_session()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
-        if has_request_context():
-            if had:
-                g.write_intent = previous
-            else:
-                g.pop("write_intent", None)
-
-
 def has_pending() -> bool:
     session = db.new_session()
     try:
@@ -120,7 +95,7 @@ def apply_pending() -> int:
     applied = 0
     with engine.writer_lock():
         while True:
-            with _writer_session() as session:
+            with write_apart() as session:
                 rows = session.execute(select(SearchOutbox.id, SearchOutbox.documento_id)
                                        .order_by(SearchOutbox.id).limit(BATCH)).all()
                 if not rows:
@@ -159,7 +134,7 @@ def reindex() -> int:
     engine = get_engine()
     count = 0
     with engine.writer_lock():
-        with _writer_session() as session:
+        with write_apart() as session:
             pending = session.scalars(select(SearchOutbox.id)).all()
 
         def counted(session):
@@ -173,7 +148,7 @@ def reindex() -> int:
         finally:
             session.close()
         if pending:
-            with _writer_session() as session:
+            with write_apart() as session:
                 for start in range(0, len(pending), 500):
                     session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(pending[start:start + 500])))
     return count
