@@ -160,7 +160,7 @@ def _wrk(port: int, headers: dict, clients: int, seconds: float, script: Path) -
             "errors": stats["errors"]}
 
 
-def run(seconds: float = 15.0, clients: int = 8, rounds: int = 5) -> dict:
+def run(seconds: float = 60.0, clients: int = 8, rounds: int = 5) -> dict:
     from benchmarks.load import hammer
     wrk = shutil.which("wrk")
     with tempfile.TemporaryDirectory(prefix="bench-api-") as tmp:

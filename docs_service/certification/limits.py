@@ -1,9 +1,11 @@
 """Rate limits of the public verification (Flask-Limiter): per client address and a global cap.
 Storage in memory by default; DOCS_SERVICE_RATELIMIT_STORAGE_URI (e.g. redis://host:6379/0) shares
 the counters across workers and servers."""
-from flask import current_app
+from flask import current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+
+from ..core.access import view_attr
 
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True,
                   storage_uri="memory://", strategy="fixed-window")
@@ -26,16 +28,36 @@ verification_limits = [
 def limited(func):
     for decorate in verification_limits:
         func = decorate(func)
+    func._rate_limited = True
     return func
+
+
+def _only_where_limited(hook):
+    """Flask-Limiter's response and teardown hooks serve the limited views only (their headers and
+    per-request state); every other request skips them."""
+    limited = {}  # (endpoint, method) -> bool, filled as routes are first served
+
+    def run(value):
+        req = request._get_current_object()
+        key = (req.endpoint, req.method)
+        if key not in limited:
+            limited[key] = bool(key[0] and view_attr(current_app, key[0], key[1], "_rate_limited"))
+        return hook(value) if limited[key] else value
+    return run
 
 
 def init_app(app) -> None:
     app.config["RATELIMIT_STORAGE_URI"] = app.config["DOCS_RATELIMIT_STORAGE_URI"]
     app.config["RATELIMIT_HEADERS_ENABLED"] = True
+    lists = (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs)
+    known = [list(hooks.get(None, ())) for hooks in lists]
     limiter.init_app(app)
-    # Every limit here is a decorator on its view, which checks itself when called; the middleware
-    # check Flask-Limiter adds to every request serves only default and blueprint limits, which this
-    # service does not use, so it is taken off the hot path of every other request.
-    hooks = app.before_request_funcs.get(None, [])
-    if limiter._check_request_limit in hooks:
-        hooks.remove(limiter._check_request_limit)
+    # Every limit here is a decorator on its view, which checks itself when called. The hooks
+    # Flask-Limiter adds to every request: its middleware check serves only default and blueprint
+    # limits (none here), so it goes; its response and teardown hooks run for the limited views only.
+    before, after, teardown = ([f for f in hooks.get(None, ()) if f not in old] for hooks, old in zip(lists, known))
+    for hook in before:
+        app.before_request_funcs[None].remove(hook)
+    for hooks, added in ((app.after_request_funcs[None], after), (app.teardown_request_funcs[None], teardown)):
+        for hook in added:
+            hooks[hooks.index(hook)] = _only_where_limited(hook)

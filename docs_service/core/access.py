@@ -166,13 +166,15 @@ def _user_from_bearer(header: str):
 
 def authenticate():
     """Resolve g.user from a Bearer token (API) or the session (pages); g.via tells which."""
-    g.user, g.via = None, None
-    header = request.headers.get("Authorization")
-    if header and request.path.startswith("/api/"):
-        g.user, g.via = _user_from_bearer(header), "token"
+    ctx, req = g._get_current_object(), request._get_current_object()  # once: this runs on every request
+    user, via = None, None
+    header = req.headers.get("Authorization")
+    if header and req.path.startswith("/api/"):
+        user, via = _user_from_bearer(header), "token"
     elif current_user and current_user.is_authenticated:
-        g.user, g.via = current_user._get_current_object(), "sesion"
-    g.user_name = g.user.nombre if g.user is not None else None
+        user, via = current_user._get_current_object(), "sesion"
+    ctx.user, ctx.via = user, via
+    ctx.user_name = user.nombre if user is not None else None
 
 
 def init_app(app):
@@ -180,26 +182,28 @@ def init_app(app):
 
     @app.before_request
     def _authorize():
-        if request.endpoint is None:  # routing will answer 404/405
-            if not request.path.startswith("/api/"):
+        ctx, req, app_ = g._get_current_object(), request._get_current_object(), current_app._get_current_object()
+        endpoint, method = req.endpoint, req.method
+        if endpoint is None:  # routing will answer 404/405
+            if not req.path.startswith("/api/"):
                 authenticate()  # a signed-in person keeps the menu on the error page
             return None
-        p = endpoint_policy(current_app, request.endpoint, request.method)
+        p = endpoint_policy(app_, endpoint, method)
         if p is None:
             raise NotAllowed("Esta ruta no tiene una política de acceso declarada.", code="sin_politica")
         check_content_type()
-        declared = view_attr(current_app, request.endpoint, request.method, "_writes")
+        declared = view_attr(app_, endpoint, method, "_writes")
         if declared is not None:  # @writes (a GET that writes) or @writes_apart (a POST that reads)
-            g.write_intent = declared
+            ctx.write_intent = declared
         authenticate()
-        if g.user is None and not p.public:
-            if request.path.startswith("/api/"):
+        if ctx.user is None and not p.public:
+            if req.path.startswith("/api/"):
                 raise Unauthorized()
-            return redirect(url_for("accounts_pages.login", next=safe_next(request.full_path)))
-        if g.via != "token" and request.method not in ("GET", "HEAD", "OPTIONS") \
-                and not (p.public and view_attr(current_app, request.endpoint, request.method, "_stateless")):
+            return redirect(url_for("accounts_pages.login", next=safe_next(req.full_path)))
+        if ctx.via != "token" and method not in ("GET", "HEAD", "OPTIONS") \
+                and not (p.public and view_attr(app_, endpoint, method, "_stateless")):
             csrf.protect()
-        if p.allows(g.user):
+        if p.allows(ctx.user):
             return None
         raise NotAllowed()
 

@@ -33,8 +33,10 @@ def make_engine(url: str, busy_timeout_ms: int = 15000):
     """SQLite: WAL, busy timeout, foreign keys, and BEGIN IMMEDIATE so no transaction upgrades a
     read lock into a write lock (the source of 'database is locked'). PostgreSQL: plain pool."""
     if url.startswith("sqlite"):
+        # As many pooled connections as a server has threads (8 by default, up to 16): past the pool
+        # size, each request would open a connection and run the PRAGMAs below, then close it.
         engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000,
-                                                  "check_same_thread": False})
+                                                  "check_same_thread": False}, pool_size=16, max_overflow=16)
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn, _record):
@@ -130,11 +132,13 @@ class Database:
         """The unit of work's connection, for plain-row reads: the session's when one exists, else a
         connection with its transaction begun, without building an ORM session (which costs more than
         the indexed reads on the path of every API call). A session needed later joins it."""
-        if "db_session" in g:
-            return g.db_session.connection()
-        conn = g.get("db_conn")
+        ctx = g._get_current_object()  # once: this runs on every request
+        session = getattr(ctx, "db_session", None)
+        if session is not None:
+            return session.connection()
+        conn = getattr(ctx, "db_conn", None)
         if conn is None:
-            conn = g.db_conn = current_app.extensions["docs_engine"].connect()
+            conn = ctx.db_conn = current_app.extensions["docs_engine"].connect()
             conn.begin()
         return conn
 
@@ -192,10 +196,9 @@ def after_rollback(func):
 def finish(success: bool) -> None:
     """Commit (or roll back) the request's transaction, then run the queued follow-ups.
     Raises whatever the commit raised, after rolling back."""
-    session = g.pop("db_session", None)
-    conn = g.pop("db_conn", None)
-    commit_hooks = g.pop("after_commit", [])
-    rollback_hooks = g.pop("after_rollback", [])
+    ctx = g._get_current_object()
+    session, conn = ctx.pop("db_session", None), ctx.pop("db_conn", None)
+    commit_hooks, rollback_hooks = ctx.pop("after_commit", []), ctx.pop("after_rollback", [])
     if session is not None or conn is not None:
         try:
             for unit in (session, conn):

@@ -85,9 +85,10 @@ def init_app(app):
 
     @app.before_request
     def _start():
+        ctx = g._get_current_object()
         incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming if REQUEST_ID.match(incoming) else secrets.token_hex(12)
-        g.started = time.perf_counter()
+        ctx.request_id = incoming if REQUEST_ID.match(incoming) else secrets.token_hex(12)
+        ctx.started = time.perf_counter()
 
     @app.after_request
     def _finish(response):

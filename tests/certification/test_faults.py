@@ -85,3 +85,15 @@ def test_rate_limit_answers_429_with_retry_after(make_app):
     assert client.get(f"/api/v1/verificacion/{'A' * 32}").headers.get("Retry-After")
     limited = client.get(f"/v/{'B' * 32}")
     assert limited.status_code == 429 and limited.headers.get("Retry-After")
+
+
+def test_rate_limit_headers_only_on_limited_routes(make_app, users, auth):
+    """The limiter's headers come with the verification routes; other routes never run its hooks."""
+    app = make_app(VERIFICACION_LIMITE="5/minute")
+    client = app.test_client()
+    verified = client.get(f"/api/v1/verificacion/{'C' * 32}")
+    assert verified.headers.get("X-RateLimit-Limit") and verified.headers.get("X-RateLimit-Remaining") == "4"
+    _id, token = users("lectora", ["consultor"], "NC")
+    other = client.get("/api/v1/unidades/3301", headers=auth(token))
+    assert other.status_code == 200 and "X-RateLimit-Limit" not in other.headers
+    assert "Cookie" not in other.headers.get("Vary", "")  # a token call never reads the session
