@@ -53,9 +53,8 @@ def _wait(what, timeout, step=0.1):
     return False
 
 
+@pytest.mark.backends("postgres")  # procrastinate needs PostgreSQL
 def test_lote_on_procrastinate_workers_survives_a_killed_worker(backend, make_app, staff, auth, db_url, tmp_path):
-    if backend != "postgres":
-        pytest.skip("procrastinate needs PostgreSQL (DOCS_SERVICE_TEST_POSTGRES_URL)")
     from docs_service.certification import cola, lotes
     app = make_app(LOTE_COLA="procrastinate")
     client = app.test_client()
@@ -113,9 +112,8 @@ def test_lote_on_procrastinate_workers_survives_a_killed_worker(backend, make_ap
     assert _count(db_url, "SELECT count(*) FROM procrastinate_events WHERE type = 'deferred_for_retry'") >= 1
 
 
+@pytest.mark.backends("sqlite")  # the refusal is about SQLite
 def test_queue_needs_postgresql(make_app, backend, runner):
-    if backend != "sqlite":
-        pytest.skip("the refusal is about SQLite")
     app = make_app(LOTE_COLA="procrastinate")
     result = app.test_cli_runner().invoke(args=["constancias", "trabajador"])
     assert result.exit_code == 1 and "PostgreSQL" in result.output

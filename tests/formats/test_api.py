@@ -244,11 +244,10 @@ def test_new_version_docx_with_external_relationship_or_ssti_is_refused(app, cli
     assert [v["numero"] for v in versions] == [1]
 
 
+@pytest.mark.backends("sqlite")  # about SQLite's single write lock
 def test_a_render_never_holds_the_database_write_lock(app, client, auth, tokens, fmt, backend, monkeypatch):
     """Downloads read in their request transaction and count themselves in a short write of their own
     after the render: on SQLite another process can write during the whole render."""
-    if backend != "sqlite":
-        pytest.skip("SQLite's single write lock")
     import sqlite3
     from docs_service.formats import rendering
     path = app.config["DOCS_DATABASE_URL"].removeprefix("sqlite:///")
