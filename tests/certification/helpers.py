@@ -1,5 +1,17 @@
 """Shared steps of the certification tests: a published document to certify, emission calls."""
+from sqlalchemy import create_engine, text
+
 from tests.documents.helpers import act, approve, create_document, upload
+
+
+def scalar(url, sql):
+    """One value read on a connection of its own (what another process would see)."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text(sql)).scalar()
+    finally:
+        engine.dispose()
 
 
 def published_document(client, staff, clave="9312-003-012"):

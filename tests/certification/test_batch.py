@@ -9,20 +9,11 @@ import threading
 import time
 from datetime import date
 
-from sqlalchemy import create_engine, text
 
+from tests.certification.helpers import scalar as _count
 from tests.credits.helpers import load, row
 
 N = 24
-
-
-def _count(url, sql):
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return conn.execute(text(sql)).scalar()
-    finally:
-        engine.dispose()
 
 
 def test_batch_killed_halfway_resumes_without_duplicates_or_gaps(app, client, staff, db_url, tmp_path):

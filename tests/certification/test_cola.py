@@ -13,19 +13,11 @@ from datetime import date
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.certification.helpers import scalar as _count
 from tests.credits.helpers import load, row
 
 N = 48  # three blocks of 16
 BLOCKS = "SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'constancias:emitir_bloque'"
-
-
-def _count(url, sql):
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return conn.execute(text(sql)).scalar()
-    finally:
-        engine.dispose()
 
 
 def _rows(url, sql):
