@@ -5,12 +5,17 @@ analysed terms already computed (see analysis.py) and answers a `Request` — a 
 filters — with entry ids, scores, a total and facets. Snippets, suggestions and access rules live
 above the engines (queries.py), so every backend behaves the same."""
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
 from ..core.errors import Unavailable
 
 FAR_FUTURE = date(2200, 12, 31)  # tantivy dates end in 2262
+
+
+def midnight(day: date) -> datetime:
+    """A day as the datetime the embedded engines store (their date fields take datetimes)."""
+    return datetime(day.year, day.month, day.day)
 FAR_PAST = date(1900, 1, 1)
 PUBLISHED = ("publicado", "sustituido", "abrogado")
 

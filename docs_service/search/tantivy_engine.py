@@ -8,13 +8,13 @@ reads neither the database nor anything else."""
 import json
 import os
 import threading
-from datetime import date, datetime
 
 import tantivy
 from tantivy import Occur, Query
 
 from . import query as q
 from .engine import FAR_FUTURE, Entry, Hit, IndexUnavailable, Request, Result
+from .engine import midnight as _dt
 from .index_dir import IndexDir
 from .projection import payload
 
@@ -42,10 +42,6 @@ def _schema():
     sb.add_text_field("digest", stored=True, tokenizer_name="raw")
     sb.add_bytes_field("payload", stored=True)
     return sb.build()
-
-
-def _dt(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day)
 
 
 class TantivyEngine:

@@ -7,13 +7,13 @@ writer behind our lock; no AsyncWriter (it keeps pending writes in memory): the 
 import json
 import threading
 from contextlib import nullcontext
-from datetime import date, datetime
 
 from whoosh import collectors, fields, index, query, sorting
 from whoosh.analysis import SpaceSeparatedTokenizer
 
 from . import query as q
 from .engine import Hit, IndexUnavailable, Request, Result
+from .engine import midnight as _dt
 from .index_dir import IndexDir
 from .projection import payload
 
@@ -30,10 +30,6 @@ def _schema():
         title=fields.TEXT(analyzer=space, phrase=True), body=fields.TEXT(analyzer=space, phrase=True),
         words=fields.TEXT(analyzer=space, phrase=False), desde=fields.DATETIME, hasta=fields.DATETIME,
         digest=fields.STORED, payload=fields.STORED)
-
-
-def _dt(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day)
 
 
 class WhooshEngine:
