@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from docs_service.core import fechas
 from docs_service.core.db import utcnow
@@ -127,7 +128,8 @@ def test_phone_menu_collapses_and_opens_by_keyboard(live_server, browser, users,
     sign_in(page, base, "oscar", PASSWORD)
     menu = page.get_by_role("button", name="Menú")
     link = page.get_by_role("link", name="Acuses", exact=True)
-    assert menu.is_visible() and not link.is_visible()
+    expect(menu).to_be_visible()  # waits for the page and its script (the menu collapses once it runs)
+    expect(link).to_be_hidden()
     menu.focus()
     page.keyboard.press("Enter")
     assert menu.get_attribute("aria-expanded") == "true" and link.is_visible()
