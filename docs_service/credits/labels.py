@@ -6,6 +6,30 @@ ESTADOS_TRASLADO = {"pendiente": "Pendiente de aceptación", "aceptado": "Acepta
 ESTADOS_CERTIFICACION = {"solicitada": "Solicitada", "revisada": "Revisada (lista para certificar)",
                          "certificada": "Certificada", "rechazada": "Rechazada"}
 FORMATOS_PAGO = {"procesar": "PROCESAR", "sipare": "SIPARE"}
+# Incidencias (INC) as the Subdelegaciones' tooling labels them (DOMAIN.md §2.2; 01 and 02 approximate).
+INCIDENCIAS = {"01": "Etapa inicial (emisión)", "02": "Notificado", "03": "Aclaración administrativa",
+               "05": "En solicitud de convenio", "06": "Inconformidad", "09": "No localizado",
+               "13": "Enviado a procuración o traslado", "14": "Juicio", "23": "En trámite de condonación",
+               "31": "PAE: requerimiento", "32": "Embargo de muebles (depositaría ajena al IMSS)",
+               "33": "Embargo de muebles (depositaría IMSS)", "34": "Embargo de inmuebles",
+               "35": "Embargo de negociación", "43": "Embargo de depósitos bancarios", "52": "Convenio con plazo",
+               "54": "Convenio"}
+# Modalidades de aseguramiento (DOMAIN.md §3.1).
+MODALIDADES = {"10": "Trabajadores permanentes y eventuales de la ciudad", "13": "Trabajadores del campo",
+               "17": "Reversión de cuotas por subrogación de servicios"}
+
+
+def incidencia(code: str | None) -> str:
+    """«INC 31 · PAE: requerimiento»; a code outside the catalog shows as the bare code."""
+    if not code:
+        return ""
+    name = INCIDENCIAS.get(code)
+    return f"INC {code} · {name}" if name else f"INC {code}"
+
+
+def modalidad(code: str | None) -> str:
+    name = MODALIDADES.get(code or "")
+    return f"{code} · {name}" if name else (code or "—")
 
 
 def template_filters() -> dict:
@@ -13,4 +37,5 @@ def template_filters() -> dict:
             "estado_traslado": lambda code: ESTADOS_TRASLADO.get(code, code),
             "tipo_traslado": lambda code: TIPOS_TRASLADO.get(code, code),
             "estado_certificacion": lambda code: ESTADOS_CERTIFICACION.get(code, code),
-            "formato_pago": lambda code: FORMATOS_PAGO.get(code, code)}
+            "formato_pago": lambda code: FORMATOS_PAGO.get(code, code),
+            "incidencia": incidencia, "modalidad": modalidad}

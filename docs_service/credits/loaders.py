@@ -10,6 +10,8 @@ from ..core.api_helpers import etag_of
 from ..core.errors import NotFound
 from . import operations as ops
 from . import queries
+from .labels import INCIDENCIAS
+from .phases import PHASES
 
 
 def credit_etag(credit) -> str:
@@ -68,7 +70,8 @@ CREDIT_COLUMNS = [
     ("gastos_ejecucion", lambda c: c.gastos_ejecucion), ("importe_total", lambda c: c.importe_total),
     ("saldo", lambda c: c.saldo), ("fecha_emision", lambda c: c.fecha_emision),
     ("fecha_notificacion", lambda c: c.fecha_notificacion or ""), ("fase", lambda c: c.fase),
-    ("inc", lambda c: c.inc or ""),
+    ("fase_descripcion", lambda c: PHASES.get(c.fase, c.fase)), ("inc", lambda c: c.inc or ""),
+    ("incidencia", lambda c: INCIDENCIAS.get(c.inc or "", "")), ("subdelegacion_nombre", lambda c: c.unidad.nombre),
 ]
 PATRON_COLUMNS = [
     ("nrp", lambda p: p.nrp), ("rfc", lambda p: p.rfc), ("razon_social", lambda p: _safe(p.razon_social)),

@@ -7,7 +7,7 @@ from ..accounts.models import Unit
 from ..core.db import db, utcnow
 from ..core.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed, NotFound
 from . import rules
-from .models import Credit, Transfer
+from .models import Credit, CreditEvent, Transfer
 from .operations import record_event, require_actor
 from .phases import PHASES, TERMINAL, actions_from
 from .signals import transfer_requested, transfer_resolved
@@ -65,6 +65,8 @@ def resolve_transfer(actor, transfer: Transfer, *, aceptar: bool, comentario: st
     transfer.comentario_resolucion = (comentario or "")[:2000]
     back_to = transfer.fase_previa if credit.fase == "EN_TRASLADO" else credit.fase  # paid meanwhile: stays paid
     credit.fase, credit.fase_desde = back_to, rules.today()
+    if credit.inc == INC_TRASLADO:  # the incidencia of the traslado ends with it: back to the one before
+        credit.inc, credit.fecha_inc = _incidencia_before(credit)
     if aceptar:
         credit.unidad_origen_id, credit.unidad_id = transfer.unidad_origen_id, transfer.unidad_destino_id
     record_event(actor, credit, "aceptar_traslado" if aceptar else "rechazar_traslado", de="EN_TRASLADO",
@@ -74,6 +76,21 @@ def resolve_transfer(actor, transfer: Transfer, *, aceptar: bool, comentario: st
     db.session.flush()
     transfer_resolved.send(transfer, actor=actor, numero=credit.numero, estado=transfer.estado)
     return transfer
+
+
+def destinations(credit: Credit) -> list[Unit]:
+    """Where a traslado may go: every OOAD and Subdelegación but the one now responsible."""
+    return db.session.scalars(select(Unit).where(Unit.tipo != "central", Unit.id != credit.unidad_id)
+                              .order_by(Unit.clave)).all()
+
+
+def _incidencia_before(credit: Credit):
+    """The credit's last incidencia (code, date) recorded by an event other than a traslado's."""
+    row = db.session.execute(
+        select(CreditEvent.inc, CreditEvent.fecha)
+        .where(CreditEvent.credito_id == credit.id, CreditEvent.inc.is_not(None), CreditEvent.inc != INC_TRASLADO)
+        .order_by(CreditEvent.id.desc()).limit(1)).first()
+    return (row.inc, row.fecha) if row else (None, None)
 
 
 def get_transfer(transfer_id: int) -> Transfer:
@@ -96,3 +113,9 @@ def pending_for(user):
     """Traslados waiting for the user's unit to accept or reject them."""
     return db.session.scalars(select(Transfer).where(Transfer.unidad_destino_id == user.unidad_id,
                                                      Transfer.estado == "pendiente").order_by(Transfer.id)).all()
+
+
+def sent_by(user, limit: int = 50):
+    """The latest traslados the user's unit sent, whatever their state."""
+    return db.session.scalars(select(Transfer).where(Transfer.unidad_origen_id == user.unidad_id)
+                              .order_by(Transfer.id.desc()).limit(limit)).all()

@@ -93,7 +93,8 @@ def credit(numero):
                            actions=ops.available_actions(g.user, c), can_act=ops.can_act(g.user, c),
                            fases=PHASES, motivos=MOTIVOS, embargos=EMBARGO_LABELS, label=action_label,
                            tipos_documento=DOCUMENT_TYPES, tipos_tramite=tr.TIPOS, resultados=tr.RESULTADOS,
-                           tipos_traslado=transfers.TIPOS, origenes=ORIGENES, today=rules.today(),
+                           tipos_traslado=transfers.TIPOS, destinos=transfers.destinations(c),
+                           origenes=ORIGENES, today=rules.today(),
                            vence=rules.vencimiento_pago(c.fecha_notificacion) if c.fecha_notificacion else None,
                            prescribe=rules.prescribe_el(c))
 

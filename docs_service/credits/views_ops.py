@@ -106,7 +106,7 @@ def batch(batch_id):
 @policy(READ)
 def transfers_list():
     return render_template("credits/transfers.html", pending=transfers.pending_for(g.user) if g.user.unidad_id else [],
-                           tipos=transfers.TIPOS)
+                           sent=transfers.sent_by(g.user) if g.user.unidad_id else [], tipos=transfers.TIPOS)
 
 
 @bp.route("/traslados/<int:transfer_id>/<any(aceptacion, rechazo):decision>", methods=["POST"])
@@ -155,7 +155,8 @@ def payments():
         certs_stmt = certs_stmt.where(PaymentCertification.unidad_id == g.user.unidad_id)
     return render_template("credits/payments.html", items=items, total=total, pagina=pagina, files=files,
                            current=current, reporte=json.loads(current.reporte or "[]") if current else [],
-                           estado=estado, estados=PAYMENT_LABELS, certs=db.session.scalars(certs_stmt).all()), status
+                           estado=estado, estados=PAYMENT_LABELS, certs=db.session.scalars(certs_stmt).all(),
+                           layouts=pay.LAYOUTS), status
 
 
 @bp.route("/pagos/exportacion.csv")

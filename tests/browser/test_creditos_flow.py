@@ -73,7 +73,7 @@ def test_import_find_move_and_transfer(live_server, page, users, tmp_path, axe_s
 
     page.get_by_text("Trasladar a otra unidad").click()
     page.select_option("select[name=tipo]", "cambio_subdelegacion")
-    page.fill("input[name=unidad_destino]", "3333")
+    page.select_option("select[name=unidad_destino]", "3333")
     page.get_by_role("button", name="Enviar traslado").click()
     assert page.get_by_test_id("fase").inner_text() == "En traslado"
     logout(page)

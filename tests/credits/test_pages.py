@@ -43,6 +43,8 @@ def test_search_credit_page_and_transition_form(client, people, login):
     assert export.status_code == 200 and export.mimetype == "text/csv"
     lines = export.get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert lines[0].startswith("numero,nrp") and len(lines) == 2 and lines[1].startswith("268000001")
+    assert lines[0].endswith(",fase,fase_descripcion,inc,incidencia,subdelegacion_nombre")
+    assert lines[1].endswith(",EXIGIBLE,Exigible,,,Mérida Norte")
 
 
 def test_other_unit_gets_404_pages(client, people, login):
@@ -157,3 +159,32 @@ def test_search_ignores_control_characters(client, people, login):
     login("pedro")
     response = client.get("/creditos?razon_social=SINT%00%C3%89TICO&nrp=%01")
     assert response.status_code == 200 and "268000001" in response.get_data(as_text=True)
+
+
+def test_traslado_by_unit_name_and_listed_on_both_sides(client, people, login):
+    load(client, people["pedro"], [row(1)])
+    login("pedro")
+    page = client.get("/creditos/268000001").get_data(as_text=True)
+    assert '<option value="3333">3333 Mérida Sur</option>' in page and '<option value="3301">' not in page
+    assert '<option value="NC">' not in page  # the central level is no destination
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    sent = client.post("/creditos/268000001/traslados", data={
+        "csrf_token": csrf_from(page), "version": version, "tipo": "cambio_subdelegacion", "unidad_destino": "3333",
+        "motivo": "Cambio de domicilio"}, content_type="multipart/form-data")
+    assert sent.status_code == 303
+    credit = client.get("/creditos/268000001").get_data(as_text=True)
+    assert "INC 13 · Enviado a procuración o traslado" in credit
+    mine = client.get("/traslados").get_data(as_text=True)
+    assert 'data-testid="traslados-enviados"' in mine and "3333 Mérida Sur" in mine and "Pendiente de aceptación" in mine
+    login("pilar")
+    theirs = client.get("/traslados").get_data(as_text=True)
+    assert "268000001" in theirs and "3301 Mérida Norte" in theirs and 'data-testid="traslados-enviados"' not in theirs
+
+
+def test_payments_page_describes_the_layouts(client, people, login):
+    login("pedro")
+    html = client.get("/pagos").get_data(as_text=True)
+    help_block = html.split('data-testid="columnas-pagos"')[1].split("</details>")[0]
+    for column in ("registro_patronal", "folio", "importe_cop", "linea_captura", "importe_imss", "credito"):
+        assert f"<code>{column}</code>" in help_block
+    assert "centavos" in help_block and "pesos con decimales" in help_block

@@ -47,6 +47,7 @@ def test_traslado_accepted_moves_the_credit(client, staff):
     assert again.status_code == 409 and again.get_json()["error"] == "traslado_ya_resuelto"
     credit = get(client, staff["olga"], numero).get_json()
     assert (credit["fase"], credit["subdelegacion"]["clave"]) == ("NOTIFICADO", "3333")
+    assert credit["inc"] != "13"  # the traslado's incidencia ended with it
     assert get(client, staff["oscar"], numero).status_code == 404
     assert act(client, staff["olga"], numero, "declarar_exigible").status_code == 200
 
@@ -70,3 +71,19 @@ def test_malformed_keys_are_404(client, staff):
     for path in ("/api/v1/patrones/Z%00123", "/api/v1/patrones/" + "9" * 40, "/api/v1/creditos/12%0045678",
                  "/api/v1/creditos/１２３４５６７８９"):
         assert client.get(path, headers=h(staff["oscar"])).status_code == 404, path
+
+
+def test_resolved_traslado_restores_the_previous_incidencia(client, staff):
+    load(client, staff["oscar"], [row(1)])
+    numero = "268000001"
+    assert act(client, staff["oscar"], numero, "declarar_exigible").status_code == 200
+    assert act(client, staff["oscar"], numero, "requerir").status_code == 200
+    before = get(client, staff["oscar"], numero).get_json()
+    assert before["inc"] == "31"
+    transfer = client.post(f"/api/v1/creditos/{numero}/traslados", headers=h(staff["oscar"]),
+                           json={"tipo": "procuracion", "unidad_destino": "1601"}).get_json()
+    assert get(client, staff["oscar"], numero).get_json()["inc"] == "13"
+    client.post(f"/api/v1/traslados/{transfer['id']}/rechazo", headers=h(staff["otto"]),
+                json={"comentario": "No corresponde"})
+    after = get(client, staff["oscar"], numero).get_json()
+    assert (after["fase"], after["inc"], after["fecha_inc"]) == ("PAE_REQUERIDO", "31", before["fecha_inc"])
