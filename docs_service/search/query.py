@@ -182,7 +182,7 @@ class _Parser:
             self.pos += 1
             parts.append(self.parse_and())
         parts = [p for p in parts if p is not None]
-        if any(isinstance(p, Not) for p in parts):
+        if len(parts) > 1 and any(isinstance(p, Not) for p in parts):  # a lone NOT is «solo exclusiones»
             raise QueryError("No se puede combinar una exclusión con OR.", errors={"q": ["Use NOT fuera de OR."]})
         if not parts:
             return None

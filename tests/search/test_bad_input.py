@@ -88,3 +88,13 @@ def test_the_search_page_refuses_a_10000_character_query_in_spanish(client, user
     page = client.get("/busqueda", query_string={"q": "embargo " * 1250})
     assert page.status_code == 400
     assert "demasiado larga (máximo 256 caracteres)" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("q, says", [
+    ("NOT embargo", "solo exclusiones"),
+    ("-embargo", "solo exclusiones"),
+    ("embargo OR NOT acta", "exclusión con OR"),
+])
+def test_each_refused_exclusion_names_its_own_reason(client, token, auth, q, says):
+    response = client.get("/api/v1/busqueda", query_string={"q": q}, headers=auth(token))
+    assert response.status_code == 400 and says in response.get_json()["message"], response.get_json()

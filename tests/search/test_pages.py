@@ -49,3 +49,13 @@ def test_suggestion_link(app, client, users, login):
     login("cata")
     html = client.get("/busqueda?q=notifcacion").get_data(as_text=True)
     assert 'data-testid="sugerencia"' in html and "q=notificacion" in html
+
+
+def test_no_results_is_a_message_not_a_numbered_result(app, client, users, login):
+    load(app, users)
+    users("cata", ["consultor"], "NC")
+    login("cata")
+    html = client.get("/busqueda?q=zarzamora").get_data(as_text=True)
+    assert 'data-testid="sin-resultados"' in html and "0 resultados" in html
+    results = html.split('data-testid="resultados"')[1].split("</ol>")[0]
+    assert "<li" not in results
