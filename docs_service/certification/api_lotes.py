@@ -12,6 +12,7 @@ from ..core.access import policy, require, roles
 from ..core.api_helpers import StrictSchema
 from ..core.db import after_commit, db
 from . import batch, lotes
+from . import operations as ops
 from .models import Lote
 
 blp = Blueprint("constancia_lotes", __name__, url_prefix="/api/v1",
@@ -43,11 +44,7 @@ class Lotes(MethodView):
     @blp.response(202, LoteOut)
     def post(self, data):
         """Emitir la constancia de situación de cada patrón de una Subdelegación (o reanudar ese lote)"""
-        from ..accounts.models import Unit
-        from sqlalchemy import select
-        unit = db.session.scalar(select(Unit).where(Unit.clave == data["unidad"]))
-        require(unit is not None and (g.user.has_role("titular") or unit.id == g.user.unidad_id), hide=True)
-        lote, _created = batch.find_or_create(g.user, data["unidad"], data["fecha_corte"])
+        lote, _created = ops.open_lote(g.user, data["unidad"], data["fecha_corte"])
         db.session.flush()
         lote_id, app = lote.id, current_app._get_current_object()
         if lote.estado != "terminado":

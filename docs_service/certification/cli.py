@@ -14,6 +14,7 @@ from ..core.db import db, transaction
 from ..core.errors import InvalidInput, NotFound
 from . import batch, lotes
 from .models import Lote
+from .operations import open_lote
 
 
 @click.group("constancias", help="Constancias certificadas.")
@@ -37,7 +38,7 @@ def _lote(unidad, fecha_corte, lote_id):
     except ValueError:
         raise click.BadParameter("use AAAA-MM-DD", param_hint="--fecha-corte") from None
     with transaction():
-        lote, created = batch.find_or_create(None, unidad.strip(), corte)
+        lote, created = open_lote(None, unidad.strip(), corte)
         return lote.id, created
 
 

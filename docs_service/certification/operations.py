@@ -12,7 +12,8 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from ..core.db import db, utcnow
-from ..core.errors import Conflict, DomainError, InvalidInput, InvalidTransition, NotFound
+from ..core.errors import Conflict, DomainError, InvalidInput, InvalidTransition, NotAllowed, NotFound
+from ..core.fechas import fecha_larga, hoy
 from ..core.storage import storage
 from . import collectors, signals
 from .cadena import canonical_json
@@ -88,10 +89,21 @@ def replayed(user, clave: str | None, tipo: str, params: dict) -> Constancia | N
     return row.constancia
 
 
+def check_fecha_corte(fecha_corte: date | None) -> None:
+    """A cut-off date after today (the Mexico City day) would certify a situation nobody knows yet."""
+    today = hoy()
+    if fecha_corte is not None and fecha_corte > today:
+        raise InvalidInput(f"La fecha de corte no puede ser posterior a hoy, {fecha_larga(today)}.",
+                           code="fecha_corte_futura",
+                           errors={"fecha_corte": [f"Debe ser {today.isoformat()} o anterior."]})
+
+
 def emit(user, tipo: str, params: dict, idempotency_key: str | None = None, unit=None) -> tuple[Constancia, bool]:
     """Issue one constancia in the caller's unit (or `unit`, for a re-issue); returns (constancia, replayed)."""
     if tipo not in TIPOS:
         raise InvalidInput("Tipo de constancia no válido.", errors={"tipo": [f"Debe ser uno de: {', '.join(TIPOS)}."]})
+    if tipo == "situacion_creditos":
+        check_fecha_corte(params.get("fecha_corte"))
     previous = replayed(user, idempotency_key, tipo, params)
     if previous is not None:
         return previous, True
@@ -137,6 +149,25 @@ def record(job: Job, produced, *, unidad_id: int, solicitante_id: int | None, co
     if flush:
         db.session.flush()
     return constancia
+
+
+def open_lote(actor, unidad_clave: str, fecha_corte: date):
+    """The lote de constancias of a Subdelegación at a cut-off date, found (to resume it) or created;
+    `actor` None is the command line. Refused before anything is written: a future cut-off, a unit
+    that is not in the catalog, or (for an operativo) a unit other than its own."""
+    from ..accounts.models import Unit
+    from .batch import find_or_create
+    check_fecha_corte(fecha_corte)
+    clave = (unidad_clave or "").strip()[:8]
+    unit = db.session.scalar(select(Unit).where(Unit.clave == clave))
+    if unit is None or unit.tipo != "subdelegacion":
+        raise NotFound(f"No existe la unidad {clave}: indique la clave de una Subdelegación (cuatro dígitos).",
+                       code="unidad_no_encontrada",
+                       errors={"unidad": ["Clave de Subdelegación del catálogo (DDSS)."]})
+    if actor is not None and not (actor.has_role("titular") or unit.id == actor.unidad_id):
+        raise NotAllowed(f"Solo puede emitir lotes de constancias de su unidad, no de la {clave}.",
+                         code="unidad_ajena", errors={"unidad": ["Debe ser su Subdelegación."]})
+    return find_or_create(actor, clave, fecha_corte)
 
 
 def get_by_folio(folio: str) -> Constancia:

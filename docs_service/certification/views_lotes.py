@@ -13,6 +13,7 @@ from ..core.db import after_commit, db
 from ..core.errors import DomainError, InvalidInput
 from ..core.pages import reject
 from . import batch, lotes
+from . import operations as ops
 from .models import Lote
 
 bp = Blueprint("certification_lotes_pages", __name__, template_folder="templates")
@@ -29,7 +30,6 @@ def _start_after_commit(lote_id: int) -> None:
 
 
 def _create(form) -> Lote:
-    from ..accounts.models import Unit
     unidad = form.get("unidad", "").strip()
     if not re.fullmatch(r"[0-9]{4}", unidad):  # ASCII digits only (str.isdigit takes other scripts')
         raise InvalidInput("Indique la clave de la Subdelegación (cuatro dígitos).", code="unidad_requerida")
@@ -37,9 +37,7 @@ def _create(form) -> Lote:
         corte = date.fromisoformat(form.get("fecha_corte", ""))
     except ValueError:
         raise InvalidInput("La fecha de corte debe ser AAAA-MM-DD.", code="fecha_invalida") from None
-    unit = db.session.scalar(select(Unit).where(Unit.clave == unidad))
-    require(unit is not None and (g.user.has_role("titular") or unit.id == g.user.unidad_id), hide=True)
-    lote, _created = batch.find_or_create(g.user, unidad, corte)
+    lote, _created = ops.open_lote(g.user, unidad, corte)
     db.session.flush()
     return lote
 

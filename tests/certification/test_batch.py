@@ -7,7 +7,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date
+from docs_service.core.fechas import hoy
 
 
 from tests.certification.helpers import scalar as _count
@@ -21,7 +21,7 @@ def test_batch_killed_halfway_resumes_without_duplicates_or_gaps(app, client, st
     env = {**os.environ, "DOCS_SERVICE_DATABASE_URL": db_url, "DOCS_SERVICE_INSTANCE": app.config["DOCS_INSTANCE"],
            "DOCS_SERVICE_SECRET_KEY": "x", "DOCS_SERVICE_PUBLIC_URL": "http://testserver"}
     command = [sys.executable, "-m", "docs_service.core.cli", "constancias", "emitir", "--unidad", "3301",
-               "--fecha-corte", date.today().isoformat(), "--procesos", "2", "--bloque", "4"]
+               "--fecha-corte", hoy().isoformat(), "--procesos", "2", "--bloque", "4"]
     first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and first.poll() is None:
@@ -52,7 +52,7 @@ def test_batch_pdfs_are_signed_and_verifiable(app, client, staff, runner, auth):
     from docs_service.certification.signing import validate_pdf
     load(client, staff["oscar"], [row(i) for i in range(1, 4)])
     result = runner.invoke(args=["constancias", "emitir", "--unidad", "3301", "--fecha-corte",
-                                 date.today().isoformat(), "--procesos", "1"])
+                                 hoy().isoformat(), "--procesos", "1"])
     assert result.exit_code == 0, result.output
     assert "3 emitidas" in result.output and "3 folios distintos" in result.output
     listed = client.get("/api/v1/constancias", headers=auth(staff["oscar"])).get_json()
@@ -62,7 +62,7 @@ def test_batch_pdfs_are_signed_and_verifiable(app, client, staff, runner, auth):
         pdf = client.get(f"/api/v1/constancias/{item['folio']}/pdf", headers=auth(staff["oscar"])).data
         assert validate_pdf(pdf, root).ok
     unknown = runner.invoke(args=["constancias", "emitir", "--unidad", "9999", "--fecha-corte", "2026-01-01"])
-    assert unknown.exit_code == 1 and "Subdelegación" in unknown.output
+    assert unknown.exit_code == 1 and "No existe la unidad 9999" in unknown.output
 
 
 def _poll(client, url, token, until, timeout=240):
@@ -81,8 +81,8 @@ def test_batch_as_an_api_job_runs_in_a_detached_process_scoped_to_the_unit(app, 
     operativo sees nothing."""
     from docs_service.certification import lotes
     load(client, staff["oscar"], [row(i) for i in range(1, 4)])
-    body = {"unidad": "3301", "fecha_corte": date.today().isoformat()}
-    assert client.post("/api/v1/constancias/lotes", json=body, headers=auth(staff["olga"])).status_code == 404
+    body = {"unidad": "3301", "fecha_corte": hoy().isoformat()}
+    assert client.post("/api/v1/constancias/lotes", json=body, headers=auth(staff["olga"])).status_code == 403
     threads = threading.active_count()
     started = client.post("/api/v1/constancias/lotes", json=body, headers=auth(staff["oscar"]))
     assert started.status_code == 202, started.get_json()
@@ -105,7 +105,7 @@ def test_api_job_killed_halfway_is_resumed_by_the_next_poll(app, client, staff, 
     from docs_service.certification import lotes
     n = 40
     load(client, staff["oscar"], [row(i) for i in range(1, n + 1)])
-    started = client.post("/api/v1/constancias/lotes", json={"unidad": "3301", "fecha_corte": date.today().isoformat()},
+    started = client.post("/api/v1/constancias/lotes", json={"unidad": "3301", "fecha_corte": hoy().isoformat()},
                           headers=auth(staff["oscar"]))
     assert started.status_code == 202, started.get_json()
     lote_id, url = started.get_json()["lote"], started.headers["Location"]
@@ -140,12 +140,12 @@ def test_batch_page_starts_the_lote_and_follows_it(app, client, staff, users, lo
     assert page.status_code == 200 and 'value="3301"' in page.get_data(as_text=True)
     token = csrf_from(page.get_data(as_text=True))
     other = client.post("/constancias/lotes", data={"csrf_token": token, "unidad": "3333",
-                                                     "fecha_corte": date.today().isoformat()})
-    assert other.status_code == 404
+                                                     "fecha_corte": hoy().isoformat()})
+    assert other.status_code == 403 and "su unidad" in other.get_data(as_text=True)
     bad = client.post("/constancias/lotes", data={"csrf_token": token, "unidad": "3301", "fecha_corte": "mañana"})
     assert bad.status_code == 422 and "AAAA-MM-DD" in bad.get_data(as_text=True)
     started = client.post("/constancias/lotes", data={"csrf_token": token, "unidad": "3301",
-                                                       "fecha_corte": date.today().isoformat()})
+                                                       "fecha_corte": hoy().isoformat()})
     assert started.status_code == 303
     url = started.headers["Location"]
     deadline = time.monotonic() + 180

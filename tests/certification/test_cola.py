@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date
+from docs_service.core.fechas import hoy
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -58,7 +58,7 @@ def test_lote_on_procrastinate_workers_survives_a_killed_worker(backend, make_ap
                           "RESTART IDENTITY CASCADE"))
     engine.dispose()
     load(client, staff["oscar"], [row(i) for i in range(1, N + 1)])
-    started = client.post("/api/v1/constancias/lotes", json={"unidad": "3301", "fecha_corte": date.today().isoformat()},
+    started = client.post("/api/v1/constancias/lotes", json={"unidad": "3301", "fecha_corte": hoy().isoformat()},
                           headers=auth(staff["oscar"]))
     assert started.status_code == 202, started.get_json()
     url = started.headers["Location"]

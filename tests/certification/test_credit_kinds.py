@@ -3,18 +3,19 @@ totals, amount in words; "sin adeudos registrados" when none) and certificación
 operativo's scope (another unit's patrón or an unknown NRP answer 404)."""
 import io
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from docs_service.certification.models import Constancia
 from docs_service.core.db import db
+from docs_service.core.fechas import hoy
 from tests.credits.helpers import get, load, row
 
 from .helpers import emit
 
-TODAY = date.today()
+TODAY = hoy()
 
 
 def pdf_text(client, token, folio):
