@@ -15,7 +15,7 @@ from ..core.db import db, writes
 from ..core.errors import error_body
 from ..core.storage import storage
 from . import operations as ops
-from . import verify
+from . import queries, verify
 from .verify import utc
 from .limits import limited
 from .models import Constancia
@@ -64,13 +64,7 @@ class Constancias(MethodView):
     @blp.response(200, list_schema(ConstanciaOut, "ConstanciaList"))
     def get(self, args):
         """Constancias emitidas (un operativo ve solo las de su unidad)"""
-        stmt = select(Constancia).order_by(Constancia.emitida.desc(), Constancia.id.desc())
-        if not g.user.has_role("titular", "admin", "auditor"):
-            stmt = stmt.where(Constancia.unidad_id == g.user.unidad_id)
-        for field in ("tipo", "estado", "nrp"):
-            if args.get(field):
-                stmt = stmt.where(getattr(Constancia, field) == args[field].upper() if field == "nrp"
-                                  else getattr(Constancia, field) == args[field])
+        stmt = queries.constancias_stmt(g.user, **{k: args.get(k) for k in queries.FILTERS})
         total, items = paginate(stmt, args["pagina"], args["por_pagina"])
         return {"total": total, "items": [present(c) for c in items]}
 

@@ -47,9 +47,13 @@ class ConstanciaOut(Schema):
 
 
 class ConstanciaQuery(PageQuery):
+    folio = fields.String(validate=validate.Regexp(FOLIO, error="Folio como CSC-2026-000001."),
+                          metadata={"description": "Folio exacto, p. ej. CSC-2026-000001."})
     tipo = fields.String(validate=validate.OneOf(TIPOS))
     estado = fields.String(validate=validate.OneOf(("VIGENTE", "REVOCADA", "SUSTITUIDA")))
     nrp = fields.String(validate=NRP)
+    desde = fields.Date(metadata={"description": "Emitidas desde este día (Ciudad de México), inclusive."})
+    hasta = fields.Date(metadata={"description": "Emitidas hasta este día (Ciudad de México), inclusive."})
 
 
 class RevocacionIn(StrictSchema):

@@ -1,18 +1,25 @@
 """Pages: request, list, download and revoke constancias (scoped by unit), the public verification
 page (the QR link, or an uploaded PDF), and the published trust material (root and seal
 certificates, revocation list, cadena original specification)."""
+import csv
+import io
+import secrets
+from datetime import date
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, flash, g, make_response, redirect, render_template, request, url_for
+from flask import (Blueprint, Response, current_app, flash, g, make_response, redirect, render_template, request,
+                   stream_with_context, url_for)
 from sqlalchemy import func, select
 
 from ..core.access import PUBLIC, policy, require, roles
+from ..core.api_helpers import paginate
 from ..core.areas import HomeEntry
 from ..core.db import db, writes
 from ..core.errors import DomainError, InvalidInput, NotFound
+from ..core.fechas import hoy, iso_local
 from ..core.pages import refuse, reject
 from . import operations as ops
-from . import verify
+from . import queries, verify
 from .api import pdf_response
 from .kinds import ETIQUETAS, TIPOS
 from .limits import limited
@@ -23,6 +30,7 @@ bp = Blueprint("certification_pages", __name__, template_folder="templates")
 LECTORES = ("operativo", "titular", "admin", "auditor")
 ESTADOS = {"VIGENTE": "Vigente", "REVOCADA": "Revocada", "SUSTITUIDA": "Sustituida"}
 MAX_PDF = 10 * 1024 * 1024
+PER_PAGE = 50
 
 
 def template_filters(app):
@@ -39,15 +47,31 @@ def home_entries(user):
     return [HomeEntry("Constancias vigentes emitidas", "certification_pages.index", count=db.session.scalar(stmt))]
 
 
-def _scoped():
-    stmt = select(Constancia).order_by(Constancia.emitida.desc(), Constancia.id.desc())
-    if not g.user.has_role("titular", "admin", "auditor"):
-        stmt = stmt.where(Constancia.unidad_id == g.user.unidad_id)
-    return stmt
+def list_filters(args) -> tuple[dict, list[str]]:
+    """The list's filters from the query string (bounded; an unknown tipo or estado is ignored, like
+    the other list pages do) and the Spanish complaints about malformed dates."""
+    filters, problems = {}, []
+    for key, limit in (("folio", 32), ("nrp", 11)):
+        value = "".join(c for c in (args.get(key) or "") if c.isprintable()).strip()[:limit]
+        if value:
+            filters[key] = value.upper()
+    if args.get("tipo") in TIPOS:
+        filters["tipo"] = args["tipo"]
+    if args.get("estado") in ESTADOS:
+        filters["estado"] = args["estado"]
+    for key, label in (("desde", "Emitidas desde"), ("hasta", "Emitidas hasta")):
+        raw = (args.get(key) or "").strip()
+        if raw:
+            try:
+                filters[key] = date.fromisoformat(raw[:10])
+            except ValueError:
+                problems.append(f"La fecha «{label}» no es válida (AAAA-MM-DD); se omitió.")
+    if filters.get("desde") and filters.get("hasta") and filters["hasta"] < filters["desde"]:
+        problems.append("«Emitidas hasta» es anterior a «Emitidas desde»: no hay constancias en ese intervalo.")
+    return filters, problems
 
 
 def _form_params(form) -> tuple[str, dict]:
-    from datetime import date
     tipo = form.get("tipo", "")
     if tipo not in TIPOS:
         raise InvalidInput("Elija el tipo de constancia.", code="tipo_requerido")
@@ -84,11 +108,58 @@ def index():
         else:
             flash(f"Constancia emitida con folio {constancia.folio}.", "info")
             return redirect(url_for(".detail", folio=constancia.folio), 303)
-    constancias = db.session.scalars(_scoped().limit(50)).all()
-    import secrets
-    return render_template("certification/index.html", constancias=constancias, tipos=ETIQUETAS,
-                           form=request.form, idempotencia=secrets.token_urlsafe(16),
+    filters, problems = list_filters(request.args)
+    for problem in problems:
+        flash(problem, "error")
+    stmt = queries.constancias_stmt(g.user, **filters)
+    total, _ = paginate(stmt, 1, 1)
+    last = max((total + PER_PAGE - 1) // PER_PAGE, 1)
+    pagina = min(max(request.args.get("pagina", 1, type=int) or 1, 1), last)
+    total, constancias = paginate(stmt, pagina, PER_PAGE)
+    filtros = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in filters.items()}
+    return render_template("certification/index.html", constancias=constancias, total=total, pagina=pagina,
+                           ultima=last, filtros=filtros, tipos=ETIQUETAS, estados=ESTADOS, form=request.form,
+                           idempotencia=secrets.token_urlsafe(16), hoy=hoy(),
                            puede_emitir=g.user.has_role(*ops.EMISORES)), status
+
+
+def _cell(text) -> str:
+    """Neutralise spreadsheet formulas in free text."""
+    text = "" if text is None else str(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+CSV_COLUMNS = (
+    ("folio", lambda c: c.folio), ("tipo", lambda c: c.tipo), ("tipo_etiqueta", lambda c: ETIQUETAS.get(c.tipo, c.tipo)),
+    ("estado", lambda c: c.estado), ("unidad", lambda c: c.unidad.clave), ("nrp", lambda c: c.nrp or ""),
+    ("referencia", lambda c: _cell(c.referencia)), ("fecha_corte", lambda c: c.fecha_corte.isoformat() if c.fecha_corte else ""),
+    ("emitida", lambda c: iso_local(c.emitida)), ("revocada", lambda c: iso_local(c.revocada)),
+    ("motivo_revocacion", lambda c: _cell(c.motivo_revocacion)),
+    ("sustituida_por", lambda c: c.sustituida_por.folio if c.sustituida_por else ""), ("sha256", lambda c: c.sha256))
+
+
+@bp.route("/constancias.csv")
+@policy(roles(*LECTORES))
+def export():
+    """The list with the same filters, every page, as CSV (UTF-8 with BOM), streamed."""
+    filters, _problems = list_filters(request.args)
+    stmt = queries.constancias_stmt(g.user, **filters)
+
+    def generate():
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow([name for name, _get in CSV_COLUMNS])
+        yield "\ufeff" + out.getvalue()
+        for c in queries.iter_rows(stmt):
+            out.seek(0)
+            out.truncate()
+            writer.writerow([get(c) for _name, get in CSV_COLUMNS])
+            yield out.getvalue()
+
+    response = Response(stream_with_context(generate()), mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = 'attachment; filename="constancias.csv"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _visible(folio: str) -> Constancia:
