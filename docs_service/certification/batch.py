@@ -114,6 +114,7 @@ def find_or_create(actor, unidad_clave: str, fecha_corte: date) -> tuple[Lote, b
     """The unfinished (or finished) lote for this unit and cut-off, or a new one with one item per patrón."""
     from ..accounts.models import Unit
     from ..credits.models import Patron
+    from ..credits.queries import patrones_of
     unit = db.session.scalar(select(Unit).where(Unit.clave == unidad_clave))
     if unit is None or unit.tipo != "subdelegacion":
         raise NotFound(f"No existe la Subdelegación {unidad_clave[:8]}.")
@@ -124,7 +125,7 @@ def find_or_create(actor, unidad_clave: str, fecha_corte: date) -> tuple[Lote, b
     lote = Lote(tipo=TIPO, unidad_id=unit.id, fecha_corte=fecha_corte, solicitante_id=actor.id if actor else None)
     db.session.add(lote)
     db.session.flush()
-    nrps = db.session.scalars(select(Patron.nrp).where(Patron.unidad_id == unit.id).order_by(Patron.nrp)).all()
+    nrps = db.session.scalars(select(Patron.nrp).where(patrones_of(unit.id)).order_by(Patron.nrp)).all()
     if not nrps:
         raise InvalidInput(f"La Subdelegación {unit.clave} no tiene patrones registrados.", code="lote_vacio")
     db.session.add_all(LoteItem(lote_id=lote.id, registro=nrp) for nrp in nrps)
@@ -165,7 +166,7 @@ def _jobs(lote: Lote, items: list[LoteItem]) -> list[Job]:
     kind = kinds_of(current_app)[TIPO]
     patrones = {p.nrp: p for p in db.session.scalars(select(Patron).where(
         Patron.nrp.in_([i.registro for i in items])))}
-    rows = credits_at_many(list(patrones.values()), lote.fecha_corte)
+    rows = credits_at_many(list(patrones.values()), lote.fecha_corte, lote.unidad)
     unidad = lote.unidad
     jobs = []
     for item in items:

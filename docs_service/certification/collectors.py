@@ -71,8 +71,9 @@ def _patron(user, nrp: str | None):
     if not nrp:
         raise InvalidInput("Indique el registro patronal (NRP).", code="datos_incompletos",
                            errors={"nrp": ["Obligatorio para este tipo de constancia."]})
+    from ..credits.queries import can_view_patron
     patron = db.session.scalar(select(Patron).where(Patron.nrp == nrp.strip().upper()))
-    if patron is None or (not national(user) and patron.unidad_id != user.unidad_id):
+    if patron is None or (not national(user) and not can_view_patron(user, patron)):
         raise NotFound("No existe un patrón con ese registro en su unidad.")
     return patron
 
@@ -82,13 +83,15 @@ def _money_fields(value) -> tuple[str, str]:
     return f"{amount:.2f}", format_money(amount)
 
 
-def situacion_creditos(user, *, nrp: str | None = None, fecha_corte: date | None = None, **_ignored) -> Collected:
+def situacion_creditos(user, *, nrp: str | None = None, fecha_corte: date | None = None, unidad=None,
+                       **_ignored) -> Collected:
+    """`unidad`: the issuing unit; the constancia lists only the credits it answers for."""
     from . import credit_reads
     if fecha_corte is None:
         raise InvalidInput("Indique la fecha de corte.", code="datos_incompletos",
                            errors={"fecha_corte": ["Obligatoria para la constancia de situación."]})
     patron = _patron(user, nrp)
-    return situacion_for(patron, fecha_corte, credit_reads.credits_at(patron, fecha_corte))
+    return situacion_for(patron, fecha_corte, credit_reads.credits_at(patron, fecha_corte, unidad))
 
 
 def situacion_for(patron, fecha_corte: date, rows) -> Collected:

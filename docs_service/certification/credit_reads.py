@@ -9,24 +9,31 @@ from ..core.db import db
 EXCLUDED_AT_CUTOFF = ("PAGADO", "CANCELADO", "CANCELADO_EN_CUENTAS")
 
 
-def credits_at(patron, fecha_corte: date) -> list[dict]:
-    """Credits determined on or before the cut-off, with their phase and balance on that day:
-    the phase from the last event dated on or before it, the balance adding back the payments
-    received after it."""
+def _held(stmt, unit):
+    """Only the credits the issuing unit answers for now (the credits area's rule: an accepted
+    traslado moves a credit to the receiving unit), so the constancia matches the patrón page."""
+    from ..credits.queries import held_by
+    condition = held_by(unit) if unit is not None else None
+    return stmt if condition is None else stmt.where(condition)
+
+
+def credits_at(patron, fecha_corte: date, unit=None) -> list[dict]:
+    """Credits of `unit` (the issuing unit) determined on or before the cut-off, with their phase
+    and balance on that day: the phase from the last event dated on or before it, the balance
+    adding back the payments received after it."""
     from ..credits.models import Credit
-    credits = db.session.scalars(select(Credit).where(Credit.patron_id == patron.id,
-                                                      Credit.fecha_emision <= fecha_corte)
-                                 .order_by(Credit.periodo, Credit.numero)).all()
+    stmt = select(Credit).where(Credit.patron_id == patron.id, Credit.fecha_emision <= fecha_corte)
+    credits = db.session.scalars(_held(stmt, unit).order_by(Credit.periodo, Credit.numero)).all()
     return rows_at([c.id for c in credits], credits, fecha_corte)
 
 
-def credits_at_many(patrones, fecha_corte: date) -> dict[int, list[dict]]:
+def credits_at_many(patrones, fecha_corte: date, unit=None) -> dict[int, list[dict]]:
     """`credits_at` for several patrones in three queries (batch emission reads a chunk at a time):
     patrón id → its rows."""
     from ..credits.models import Credit
     ids = [p.id for p in patrones]
-    credits = db.session.scalars(select(Credit).where(Credit.patron_id.in_(ids), Credit.fecha_emision <= fecha_corte)
-                                 .order_by(Credit.periodo, Credit.numero)).all()
+    stmt = select(Credit).where(Credit.patron_id.in_(ids), Credit.fecha_emision <= fecha_corte)
+    credits = db.session.scalars(_held(stmt, unit).order_by(Credit.periodo, Credit.numero)).all()
     rows = rows_at([c.id for c in credits], credits, fecha_corte, keyed=True)
     by_patron = {i: [] for i in ids}
     for credit, row in zip(credits, rows):

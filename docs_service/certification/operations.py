@@ -110,8 +110,8 @@ def emit(user, tipo: str, params: dict, idempotency_key: str | None = None, unit
     if unit is None and user.unidad_id is None:
         raise InvalidInput("Su cuenta no tiene unidad emisora asignada.", code="sin_unidad")
     kind = kinds_of(current_app)[tipo]
-    collected = collectors.COLLECTORS[tipo](user, **params)
     unit = unit or user.model.unidad
+    collected = collectors.COLLECTORS[tipo](user, unidad=unit, **params)
     made = producer()  # 503 before any folio is touched when the key is missing
     emitida = now_seconds()
     consecutivo = allocate_folios(tipo, emitida.year)

@@ -10,6 +10,15 @@ from .models import Credit, CreditDocument, CreditEvent, Patron, Payment, Paymen
 from .operations import reads_all
 
 
+def held_by(unit):
+    """SQL condition: the credits `unit` answers for now. `Credit.unidad_id` is the responsible unit:
+    an accepted traslado moves it to the receiving unit (a pending one leaves it where it was). The
+    central level answers for every credit (None: no condition)."""
+    if unit.tipo == "central":
+        return None
+    return Credit.unidad_id == unit.id
+
+
 def credit_scope(user):
     """SQL condition: the credits this user may see (readers: all; operativo: its unit's, plus those
     offered to its unit in a pending traslado)."""
@@ -27,8 +36,14 @@ def patron_scope(user):
         return None
     if user is None or not user.has_role("operativo") or user.unidad_id is None:
         return Patron.id.is_(None)
-    return or_(Patron.unidad_id == user.unidad_id,
-               exists().where(Credit.patron_id == Patron.id, Credit.unidad_id == user.unidad_id))
+    return patrones_of(user.unidad_id)
+
+
+def patrones_of(unidad_id: int):
+    """SQL condition: a unit's patrones, those registered in it and those with a credit it answers for
+    (one received in a traslado)."""
+    return or_(Patron.unidad_id == unidad_id,
+               exists().where(Credit.patron_id == Patron.id, Credit.unidad_id == unidad_id))
 
 
 def can_view_patron(user, patron: Patron) -> bool:
