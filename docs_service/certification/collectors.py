@@ -72,9 +72,12 @@ def _patron(user, nrp: str | None):
         raise InvalidInput("Indique el registro patronal (NRP).", code="datos_incompletos",
                            errors={"nrp": ["Obligatorio para este tipo de constancia."]})
     from ..credits.queries import can_view_patron
-    patron = db.session.scalar(select(Patron).where(Patron.nrp == nrp.strip().upper()))
+    nrp = nrp.strip().replace("-", "").upper()
+    patron = db.session.scalar(select(Patron).where(Patron.nrp == nrp))
     if patron is None or (not national(user) and not can_view_patron(user, patron)):
-        raise NotFound("No existe un patrón con ese registro en su unidad.")
+        # The same answer for an unknown NRP and another unit's patrón: existence does not leak.
+        raise NotFound(f"No se encontró el registro patronal {nrp} en su unidad.", code="patron_no_encontrado",
+                       errors={"nrp": ["No hay un patrón con ese registro en su unidad."]})
     return patron
 
 
@@ -87,9 +90,14 @@ def situacion_creditos(user, *, nrp: str | None = None, fecha_corte: date | None
                        **_ignored) -> Collected:
     """`unidad`: the issuing unit; the constancia lists only the credits it answers for."""
     from . import credit_reads
+    missing = {}
+    if not nrp:
+        missing["nrp"] = ("el registro patronal (NRP)", "Obligatorio para este tipo de constancia.")
     if fecha_corte is None:
-        raise InvalidInput("Indique la fecha de corte.", code="datos_incompletos",
-                           errors={"fecha_corte": ["Obligatoria para la constancia de situación."]})
+        missing["fecha_corte"] = ("la fecha de corte", "Obligatoria para la constancia de situación.")
+    if missing:
+        raise InvalidInput(f"Indique {' y '.join(what for what, _ in missing.values())}.", code="datos_incompletos",
+                           errors={field: [text] for field, (_, text) in missing.items()})
     patron = _patron(user, nrp)
     return situacion_for(patron, fecha_corte, credit_reads.credits_at(patron, fecha_corte, unidad))
 

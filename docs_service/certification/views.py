@@ -3,6 +3,7 @@ page (the QR link, or an uploaded PDF), and the published trust material (root a
 certificates, revocation list, cadena original specification)."""
 import csv
 import io
+import re
 import secrets
 from datetime import date
 from pathlib import Path
@@ -31,6 +32,7 @@ LECTORES = ("operativo", "titular", "admin", "auditor")
 ESTADOS = {"VIGENTE": "Vigente", "REVOCADA": "Revocada", "SUSTITUIDA": "Sustituida"}
 MAX_PDF = 10 * 1024 * 1024
 PER_PAGE = 50
+NRP_FORM = re.compile(r"[A-Z0-9]{10,11}")
 
 
 def template_filters(app):
@@ -77,11 +79,7 @@ def _form_params(form) -> tuple[str, dict]:
         raise InvalidInput("Elija el tipo de constancia.", code="tipo_requerido")
     params = {}
     if tipo == "situacion_creditos":
-        params["nrp"] = form.get("nrp", "").strip()[:11] or None
-        try:
-            params["fecha_corte"] = date.fromisoformat(form.get("fecha_corte", ""))
-        except ValueError:
-            raise InvalidInput("La fecha de corte debe ser AAAA-MM-DD.", code="fecha_invalida") from None
+        return tipo, _situacion_params(form)
     elif tipo == "certificacion_pago":
         if not form.get("pago", "").isdigit() or len(form["pago"]) > 9:
             raise InvalidInput("Indique el número de la certificación de pago.", code="pago_requerido")
@@ -92,6 +90,29 @@ def _form_params(form) -> tuple[str, dict]:
             raise InvalidInput("Indique el número de versión.", code="version_requerida")
         params["version"] = int(form["version"])
     return tipo, params
+
+
+def _situacion_params(form) -> dict:
+    """NRP and cut-off date, each checked, so one message names everything that is missing."""
+    problems = {}
+    nrp = form.get("nrp", "").strip().replace("-", "").upper()
+    if not nrp:
+        problems["nrp"] = "Indique el registro patronal (NRP)."
+    elif not NRP_FORM.fullmatch(nrp):
+        problems["nrp"] = "El registro patronal tiene 10 u 11 letras y números."
+    raw = form.get("fecha_corte", "").strip()
+    corte = None
+    if not raw:
+        problems["fecha_corte"] = "Indique la fecha de corte."
+    else:
+        try:
+            corte = date.fromisoformat(raw)
+        except ValueError:
+            problems["fecha_corte"] = "La fecha de corte debe ser AAAA-MM-DD."
+    if problems:
+        raise InvalidInput(" ".join(problems.values()), code="datos_incompletos",
+                           errors={field: [text] for field, text in problems.items()})
+    return {"nrp": nrp, "fecha_corte": corte}
 
 
 @bp.route("/constancias", methods=["GET", "POST"])

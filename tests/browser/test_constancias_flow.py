@@ -26,7 +26,8 @@ def test_emit_open_qr_url_and_verify_uploads(live_server, page, users, tmp_path,
     sign_in(page, base, "oscar", PASSWORD)
     page.goto(f"{base}/constancias")
     problems = page_problems(page, axe_source)
-    page.select_option("select[name=tipo]", "copia_certificada")
+    page.check("input[name=tipo][value=copia_certificada]")
+    assert not page.is_visible("input[name=nrp]")  # only the chosen tipo's fieldset
     page.fill("input[name=clave]", "9312-003-012")
     page.fill("input[name=version]", "1")
     # The first emission of a process imports WeasyPrint and pyHanko: allow for a loaded machine.
