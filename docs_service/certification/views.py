@@ -32,6 +32,7 @@ LECTORES = ("operativo", "titular", "admin", "auditor")
 ESTADOS = {"VIGENTE": "Vigente", "REVOCADA": "Revocada", "SUSTITUIDA": "Sustituida"}
 MAX_PDF = 10 * 1024 * 1024
 PER_PAGE = 50
+PUBLIC_URL_PLACEHOLDER = "<DOCS_SERVICE_PUBLIC_URL>"
 NRP_FORM = re.compile(r"[A-Z0-9]{10,11}")
 
 
@@ -232,8 +233,10 @@ def _public(response):
 def verification(codigo):
     c = verify.by_code(codigo)
     if c is None:
-        return _public(make_response(render_template("certification/verificacion.html", vista=None), 404))
-    return _public(make_response(render_template("certification/verificacion.html", vista=verify.public_view(c))))
+        return _public(make_response(render_template("certification/verificacion.html", vista=None,
+                                                     con_crl=_with_crl()), 404))
+    return _public(make_response(render_template("certification/verificacion.html", vista=verify.public_view(c),
+                                                 con_crl=_with_crl())))
 
 
 @bp.route("/verificacion", methods=["GET", "POST"])
@@ -248,8 +251,8 @@ def verification_upload():
             status = 422
         else:
             resultado = verify.check_file(archivo.read(MAX_PDF + 1)[:MAX_PDF])
-    return _public(make_response(render_template("certification/verificar_archivo.html", resultado=resultado),
-                                 status))
+    return _public(make_response(render_template("certification/verificar_archivo.html", resultado=resultado,
+                                                 con_crl=_with_crl()), status))
 
 
 def _file(data: bytes, mimetype: str, name: str) -> Response:
@@ -282,11 +285,37 @@ def crl():
     return _file(data, "application/pkix-crl", "crl.der")
 
 
+def _cadena_markdown() -> str:
+    """The specification with the placeholder of the public URL replaced by this service's."""
+    path = Path(current_app.config["DOCS_CERTIFICACIONES_DIR"]) / "cadena_original.md"
+    return path.read_text(encoding="utf-8").replace(PUBLIC_URL_PLACEHOLDER,
+                                                     current_app.config["DOCS_PUBLIC_URL"].rstrip("/"))
+
+
 @bp.route("/firma/cadena-original")
 @policy(PUBLIC)
 def cadena_spec():
-    path = Path(current_app.config["DOCS_CERTIFICACIONES_DIR"]) / "cadena_original.md"
-    return _file(path.read_bytes(), "text/markdown; charset=utf-8", "cadena_original.md")
+    """The specification as a page (the stable URL printed in the spec and linked from verification)."""
+    import nh3
+    from markdown_it import MarkdownIt
+    from markupsafe import Markup
+    html = nh3.clean(MarkdownIt("commonmark").enable("table").render(_cadena_markdown()))
+    response = make_response(render_template("certification/cadena.html", cuerpo=Markup(html),
+                                              con_crl=_with_crl()))
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@bp.route("/firma/cadena-original.md")
+@policy(PUBLIC)
+def cadena_spec_md():
+    """The same specification as Markdown text, for whoever wants the source."""
+    return _file(_cadena_markdown().encode("utf-8"), "text/markdown; charset=utf-8", "cadena_original.md")
+
+
+def _with_crl() -> bool:
+    """The embedded CA publishes its CRL here; a production PKCS#12's CA publishes its own."""
+    return not SigningConfig.from_app(current_app).p12
 
 
 __all__ = ["bp", "home_entries", "SEAL_CERT"]
