@@ -16,7 +16,7 @@ from . import operations as ops
 from .models import Lote
 
 blp = Blueprint("constancia_lotes", __name__, url_prefix="/api/v1",
-                description="Emisión por lotes de constancias de situación.")
+                description="Lotes de constancias: la de situación de cada patrón de una Subdelegación.")
 
 
 class LoteIn(StrictSchema):
@@ -43,7 +43,7 @@ class Lotes(MethodView):
     @blp.arguments(LoteIn)
     @blp.response(202, LoteOut)
     def post(self, data):
-        """Emitir la constancia de situación de cada patrón de una Subdelegación (o reanudar ese lote)"""
+        """Emitir un lote de constancias: la de situación de cada patrón de una Subdelegación (o reanudar ese lote)"""
         lote, _created = ops.open_lote(g.user, data["unidad"], data["fecha_corte"])
         db.session.flush()
         lote_id, app = lote.id, current_app._get_current_object()
@@ -57,7 +57,7 @@ class LoteItem(MethodView):
     @policy(roles("operativo", "titular", "admin", "auditor"))
     @blp.response(200, LoteOut)
     def get(self, lote_id):
-        """Avance de un lote (y, si quien consulta puede emitir, reanudación del que quedó interrumpido)"""
+        """Avance de un lote de constancias (y, si quien consulta puede emitir, reanudación del que quedó interrumpido)"""
         lote = db.session.get(Lote, lote_id)
         require(lote is not None and (g.user.has_role("admin", "auditor") or _may_use(lote)), hide=True)
         state = batch.status(lote_id)

@@ -29,7 +29,7 @@ def _lote(unidad, fecha_corte, lote_id):
             raise click.UsageError("use --lote, o bien --unidad y --fecha-corte")
         with transaction():
             if db.session.get(Lote, lote_id) is None:
-                raise NotFound(f"No existe el lote {lote_id}.")
+                raise NotFound(f"No existe el lote de constancias {lote_id}.")
         return lote_id, False
     if not unidad or not fecha_corte:
         raise click.UsageError("indique --unidad y --fecha-corte (o --lote)")
@@ -69,10 +69,10 @@ def emitir(unidad, fecha_corte, lote_id, procesos, bloque, en_cola, esperar):
     state, lote = _emitted(lote_id)
     label = f"{lote_id} ({lote.unidad.clave} al {lote.fecha_corte})"
     if state["estado"] == "terminado":
-        click.echo(f"El lote {label} ya terminó: nada que hacer.")
+        click.echo(f"El lote de constancias {label} ya terminó: nada que hacer.")
         return
     done = state["por_estado"].get("emitido", 0)
-    click.echo(f"{'Lote nuevo' if created else 'Reanudando el lote'} {label}: {state['total']} constancias "
+    click.echo(f"{'Lote de constancias nuevo' if created else 'Reanudando el lote de constancias'} {label}: {state['total']} constancias "
                f"({done} ya emitidas).")
     if en_cola is None:
         en_cola = lotes.runner(current_app) == "procrastinate"
@@ -87,7 +87,7 @@ def emitir(unidad, fecha_corte, lote_id, procesos, bloque, en_cola, esperar):
     result, _lote_row = _emitted(lote_id)
     if result["estado"] != "terminado":
         return
-    click.echo(f"Lote {lote_id} terminado: {result['por_estado'].get('emitido', 0)} emitidas, "
+    click.echo(f"Lote de constancias {lote_id} terminado: {result['por_estado'].get('emitido', 0)} emitidas, "
                f"{result['por_estado'].get('error', 0)} con error, {result['folios_distintos']} folios distintos.")
 
 

@@ -63,7 +63,7 @@ def held(app, lote_id: int, wait: float = 10.0):
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise Busy(f"El lote {lote_id} ya se está emitiendo en otro proceso.") from None
+                    raise Busy(f"El lote de constancias {lote_id} ya se está emitiendo en otro proceso.") from None
                 time.sleep(0.2)
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)  # who holds it, for an operator (or a test) to signal

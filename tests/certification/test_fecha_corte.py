@@ -1,7 +1,8 @@
 """A cut-off date after today (the Mexico City day) is refused everywhere a constancia de situación
 is asked for: the API and the page (one constancia), the API job, the page and the command (a lote).
 Refused with 422 and a message naming the field; nothing issued, no folio consumed, no lote created.
-A batch for a unit that is not in the catalog says so."""
+A batch for a unit that is not in the catalog says so, and the pages call a batch «lote de constancias»
+(«lote» alone is also a credit import)."""
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
@@ -85,7 +86,10 @@ def test_batch_for_an_unknown_unit_says_so(app, client, staff, auth, users, logi
     assert foreign.status_code == 403 and "su unidad" in foreign.get_json()["message"]
     users("opa", ["operativo"], "3301")
     login("opa")
-    token = csrf_from(client.get("/constancias/lotes").get_data(as_text=True))
+    listing = client.get("/constancias/lotes").get_data(as_text=True)
+    assert "<h1>Lotes de constancias</h1>" in listing and "Emisión por lotes" not in listing
+    assert ">Lotes de constancias</a>" in client.get("/constancias").get_data(as_text=True)
+    token = csrf_from(listing)
     page = client.post("/constancias/lotes", data={"csrf_token": token, **body})
     assert page.status_code == 404 and "No existe la unidad 9999" in page.get_data(as_text=True)
     _nothing_written(app)
