@@ -18,6 +18,7 @@ DEMO_USERS = [
     ("operativo.3333", ["operativo"], "3333", "Operativo Mérida Sur (demostración)"),
     ("operativo.1601", ["operativo"], "1601", "Operativo Toluca (demostración)"),
     ("consultor.demo", ["consultor"], "NC", "Consultas normativas (demostración)"),
+    ("consultor.3301", ["consultor"], "3301", "Consultas de la Subdelegación Mérida Norte (demostración)"),
     ("auditor.demo", ["auditor"], "NC", "Auditoría (demostración)"),
 ]
 

@@ -31,12 +31,15 @@ class Consulta(Base):
     autor_id: Mapped[int] = mapped_column(ForeignKey("usuarios.id"))  # who registered it
     asignado_id: Mapped[int | None] = mapped_column(ForeignKey("usuarios.id"))  # who answers it
     fecha_recepcion: Mapped[date] = mapped_column(Date)
+    fecha_hechos: Mapped[date | None] = mapped_column(Date)  # date of the facts: search "vigente al" it
     fecha_limite: Mapped[date] = mapped_column(Date)  # recepción + N días hábiles
     respuesta: Mapped[str | None] = mapped_column(Text)
     respondida: Mapped[datetime | None] = mapped_column(DateTime)
     respondida_por_id: Mapped[int | None] = mapped_column(ForeignKey("usuarios.id"))
     criterio_documento_id: Mapped[int | None] = mapped_column(ForeignKey("documentos.id"))  # draft it started
     citas_desactualizadas: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    confirmada: Mapped[datetime | None] = mapped_column(DateTime)  # answer confirmed after a flag
+    confirmada_por_id: Mapped[int | None] = mapped_column(ForeignKey("usuarios.id"))
     creado: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     lock: Mapped[int] = mapped_column(Integer, default=1)  # optimistic lock / ETag
 
@@ -44,6 +47,8 @@ class Consulta(Base):
     competente = relationship("Unit", foreign_keys=[competente_id], lazy="joined")
     autor = relationship("User", foreign_keys=[autor_id], lazy="joined")
     asignado = relationship("User", foreign_keys=[asignado_id], lazy="joined")
+    respondida_por = relationship("User", foreign_keys=[respondida_por_id], lazy="joined")
+    confirmada_por = relationship("User", foreign_keys=[confirmada_por_id], lazy="joined")
     citas: Mapped[list["Cita"]] = relationship(order_by="Cita.id", lazy="selectin", cascade="all, delete-orphan")
     __mapper_args__ = {"version_id_col": lock}
 
@@ -67,3 +72,10 @@ class Cita(Base):
     motivo: Mapped[str | None] = mapped_column(String(300))  # why it is out of date
 
     version = relationship("Version", lazy="joined")
+
+    @property
+    def seccion(self) -> int | None:
+        """Position (1-based) of the cited numeral in its version: the version page's anchor `n-<pos>`."""
+        if not self.numeral:
+            return None
+        return next((i for i, s in enumerate(self.version.sections, 1) if s.numeral == self.numeral), None)

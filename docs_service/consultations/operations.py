@@ -2,6 +2,7 @@
 citations of exact published versions, start a criterio normativo draft, and flag answers whose
 cited versions stopped being in force."""
 import re
+from datetime import date
 
 from sqlalchemy import func, select
 
@@ -15,7 +16,7 @@ from ..documents import operations as documents
 from ..documents.models import PUBLISHED_STATES, Document, Version
 from ..documents.queries import sees_drafts
 from ..workflow.calendar import add_business_days
-from . import signals
+from . import routing, signals
 from .models import ESTADOS, Cita, Consulta
 
 PLAZO_DIAS_HABILES = {"general": 15, "patron": 10}
@@ -55,10 +56,29 @@ def _next_folio() -> str:
     return f"{prefix}{number:06d}"
 
 
+def _facts_date(value) -> date | None:
+    """The date of the facts: a date (or AAAA-MM-DD) not after today; empty means none."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, date):
+        try:
+            value = date.fromisoformat(str(value).strip()[:10]) if len(str(value).strip()) == 10 else None
+        except ValueError:
+            value = None
+        if value is None:
+            raise InvalidInput("La fecha de los hechos no es una fecha válida (AAAA-MM-DD).", code="fecha_invalida",
+                               errors={"fecha_hechos": ["Fecha no válida."]})
+    if value > hoy():
+        raise InvalidInput("La fecha de los hechos no puede ser posterior a hoy.", code="fecha_invalida",
+                           errors={"fecha_hechos": ["Posterior a hoy."]})
+    return value
+
+
 def register(actor, *, tipo: str, asunto: str, descripcion: str, solicitante: str, competente: str | None = None,
-             nrp: str | None = None) -> Consulta:
+             nrp: str | None = None, fecha_hechos=None) -> Consulta:
     """A general question goes to the División; a patrón's concrete situation to the competent
-    Subdelegación (required, with the NRP)."""
+    Subdelegación (required, with the NRP). `fecha_hechos`, optional, is the date on which the
+    answer reads the norms (the search beside the answer defaults to it)."""
     if tipo not in PLAZO_DIAS_HABILES:
         raise InvalidInput("Tipo de consulta no válido.", errors={"tipo": ["Debe ser general o patron."]})
     asker = _unit(solicitante, "solicitante")
@@ -78,7 +98,8 @@ def register(actor, *, tipo: str, asunto: str, descripcion: str, solicitante: st
         nrp = None
         answering = _unit(CENTRAL, "competente")
     received = hoy()
-    consulta = Consulta(folio=_next_folio(), tipo=tipo, asunto=_text(asunto, "asunto", 300),
+    facts = _facts_date(fecha_hechos)
+    consulta = Consulta(folio=_next_folio(), tipo=tipo, asunto=_text(asunto, "asunto", 300), fecha_hechos=facts,
                         descripcion=_text(descripcion, "descripcion", 20000), nrp=nrp, solicitante_id=asker.id,
                         competente_id=answering.id, estado="recibida", autor_id=actor.id,
                         fecha_recepcion=received,
@@ -98,11 +119,17 @@ def transition(actor, consulta: Consulta, accion: str, *, asignado: str | None =
         raise InvalidTransition(f"No se puede «{accion}» una consulta «{ESTADOS[consulta.estado]}».",
                                 permitidas=permitidas, estado=consulta.estado)
     if accion == "turnar":
-        user = db.session.scalar(select(User).where(User.nombre == (asignado or "").strip(), User.activo.is_(True)))
-        if user is None or not user.has_role("consultor"):
-            raise InvalidInput("Turne la consulta a una persona activa con rol consultor.", code="asignado_invalido",
-                               errors={"asignado": ["Usuario no válido."]})
-        consulta.asignado_id = user.id
+        if not routing.may_turn(actor, consulta):
+            raise NotAllowed("Solo el nivel central o la unidad que responde la consulta pueden turnarla.",
+                             code="no_turna")
+        wanted = (asignado or "").strip()
+        user = next((u for u in routing.consultores_for(consulta) if u.nombre == wanted), None)
+        if user is None:
+            unit = consulta.competente
+            raise InvalidInput(f"Turne la consulta a una persona consultora activa de la unidad que responde "
+                               f"({unit.clave} {unit.nombre}).", code="asignado_invalido",
+                               errors={"asignado": ["Debe ser consultor activo de la unidad que responde."]})
+        consulta.asignado_id, consulta.asignado = user.id, user
     elif consulta.asignado_id != actor.id:
         raise NotAllowed("Solo quien tiene turnada la consulta puede analizarla.", code="no_asignado")
     previous = consulta.estado
@@ -129,11 +156,14 @@ def _cited_version(actor, documento_id: int, numero: int) -> Version:
 def answer(actor, consulta: Consulta, *, respuesta: str, citas: list, criterio: dict | None = None) -> Consulta:
     """Answer with text and citations (document, version, numeral); with `criterio` ({clave,
     titulo}) also start a criterio normativo draft holding the answer."""
-    if consulta.estado not in ("turnada", "en_analisis"):
+    again = consulta.estado == "respondida" and consulta.citas_desactualizadas
+    if consulta.estado not in ("turnada", "en_analisis") and not again:
         raise InvalidTransition(f"No se puede responder una consulta «{ESTADOS[consulta.estado]}».",
                                 permitidas=sorted({a for (s, a) in TRANSITIONS if s == consulta.estado}),
                                 estado=consulta.estado)
-    if consulta.asignado_id != actor.id:
+    if again:
+        _require_reviewer(actor, consulta)
+    elif consulta.asignado_id != actor.id:
         raise NotAllowed("Solo quien tiene turnada la consulta puede responderla.", code="no_asignado")
     respuesta = _text(respuesta, "respuesta", 50000)
     if len(citas) > MAX_CITAS:
@@ -141,27 +171,104 @@ def answer(actor, consulta: Consulta, *, respuesta: str, citas: list, criterio: 
     if not citas and not criterio:
         raise InvalidInput("Cite al menos un numeral vigente, o inicie un criterio normativo si no existe.",
                            code="sin_citas", errors={"citas": ["Este dato es obligatorio."]})
-    seen = set()
-    for cita in citas:
+    seen, chosen = set(), []
+    for cita in citas:  # every citation is checked before anything changes
         version = _cited_version(actor, cita["documento_id"], cita["version"])
         numeral = (cita.get("numeral") or "").strip()
         if numeral and numeral not in {s.numeral for s in version.sections}:
             raise InvalidInput(f"La versión {version.numero} de {version.document.clave} no tiene el numeral «{numeral[:64]}».",
                                code="cita_invalida", errors={"citas": ["Numeral inexistente en esa versión."]})
-        if (version.id, numeral) in seen:
-            continue
-        seen.add((version.id, numeral))
-        consulta.citas.append(Cita(version_id=version.id, numeral=numeral))
+        if (version.id, numeral) not in seen:
+            seen.add((version.id, numeral))
+            chosen.append((version, numeral))
     if criterio:
         consulta.criterio_documento_id = _start_criterio(actor, consulta, respuesta, criterio).id
+    previous = len(consulta.citas)
+    if again:  # a new answer replaces the old one and its citations
+        consulta.citas.clear()
+        db.session.flush()
+    for version, numeral in chosen:
+        consulta.citas.append(Cita(version_id=version.id, version=version, numeral=numeral))
     consulta.respuesta, consulta.respondida, consulta.respondida_por_id = respuesta, utcnow(), actor.id
+    consulta.respondida_por = db.session.get(User, actor.id)
     consulta.estado = "respondida"
     consulta.citas_desactualizadas = False
+    consulta.confirmada, consulta.confirmada_por_id, consulta.confirmada_por = None, None, None
     db.session.flush()
     for cita in consulta.citas:
         _check_current(cita)
     signals.consulta_answered.send(consulta, actor=actor, folio=consulta.folio, citas=len(consulta.citas),
-                                   criterio=consulta.criterio_documento_id)
+                                   criterio=consulta.criterio_documento_id, de_nuevo=again,
+                                   citas_anteriores=previous if again else None)
+    return consulta
+
+
+# --- a flagged answer: answer again, update the citations, or confirm it ------------------------
+REVIEW_ACTIONS = ("actualizar_citas", "confirmar")
+
+
+def may_review(actor, consulta: Consulta) -> bool:
+    return consulta.estado == "respondida" and consulta.citas_desactualizadas \
+        and actor.id in (consulta.respondida_por_id, consulta.autor_id)
+
+
+def _require_reviewer(actor, consulta: Consulta) -> None:
+    if actor.id not in (consulta.respondida_por_id, consulta.autor_id):
+        raise NotAllowed("Solo quien respondió o registró la consulta puede revisar su respuesta.",
+                         code="no_revisa")
+
+
+def _current_version(document: Document) -> Version | None:
+    """The version of `document` in force today (None if abrogated or none is)."""
+    today = hoy()
+    return next((v for v in sorted(document.versions, key=lambda v: v.numero, reverse=True)
+                 if v.in_force_on(today)), None)
+
+
+def review(actor, consulta: Consulta, accion: str) -> Consulta:
+    """On a flagged answer: `actualizar_citas` moves every out-of-date citation to the version now
+    in force of its document (same numeral); `confirmar` states that the answer still applies. Both
+    clear the flag and are audited; nothing changes if any citation cannot be moved."""
+    if accion not in REVIEW_ACTIONS:
+        raise InvalidInput("Acción no válida.", errors={"accion": ["Debe ser actualizar_citas o confirmar."]})
+    if consulta.estado != "respondida" or not consulta.citas_desactualizadas:
+        raise InvalidTransition("La consulta no tiene citas desactualizadas que revisar.",
+                                permitidas=[], estado=consulta.estado)
+    _require_reviewer(actor, consulta)
+    moved = []
+    if accion == "actualizar_citas":
+        plan, problems = [], []
+        for cita in consulta.citas:
+            if not cita.desactualizada:
+                continue
+            old = cita.version
+            current = _current_version(old.document)
+            if current is None:
+                problems.append(f"{old.document.clave}: el documento fue abrogado o no tiene versión vigente hoy")
+            elif cita.numeral and cita.numeral not in {s.numeral for s in current.sections}:
+                problems.append(f"{old.document.clave} v{current.numero} no tiene el numeral {cita.numeral}")
+            else:
+                plan.append((cita, current))
+        if problems:
+            raise InvalidInput("No se pueden actualizar las citas: " + "; ".join(problems)
+                               + ". Responda de nuevo o confirme la respuesta.", code="cita_no_actualizable",
+                               errors={"citas": problems})
+        kept = {(c.version_id, c.numeral) for c in consulta.citas if not c.desactualizada}
+        for cita, current in plan:
+            moved.append({"clave": current.document.clave, "numeral": cita.numeral,
+                          "de": cita.version.numero, "a": current.numero})
+            if (current.id, cita.numeral) in kept:
+                consulta.citas.remove(cita)  # already cited in its current version
+                continue
+            kept.add((current.id, cita.numeral))
+            cita.version_id, cita.version, cita.desactualizada, cita.motivo = current.id, current, False, None
+        consulta.confirmada, consulta.confirmada_por_id, consulta.confirmada_por = None, None, None
+    else:
+        consulta.confirmada, consulta.confirmada_por_id = utcnow(), actor.id
+        consulta.confirmada_por = db.session.get(User, actor.id)
+    consulta.citas_desactualizadas = False
+    db.session.flush()
+    signals.consulta_reviewed.send(consulta, actor=actor, folio=consulta.folio, accion=accion, citas=moved)
     return consulta
 
 
@@ -234,11 +341,12 @@ def connect_signals():
     core_signals.document_abrogated.connect(on_change, weak=False)
 
 
-def get(folio: str) -> Consulta:
+def get(folio: str, user=None) -> Consulta:
+    """The consulta with that folio; with `user`, one they may not see does not exist (404)."""
     consulta = db.session.scalar(select(Consulta).where(Consulta.folio == (folio or "")[:20]))
-    if consulta is None:
+    if consulta is None or (user is not None and not routing.can_see(user, consulta)):
         raise NotFound("La consulta no existe.")
     return consulta
 
 
-__all__ = ["register", "transition", "answer", "flag_outdated", "get", "Conflict"]
+__all__ = ["register", "transition", "answer", "review", "may_review", "flag_outdated", "get", "Conflict"]

@@ -1,14 +1,17 @@
-"""Reads: the consultas inbox and the consultas citing a version ("citado por")."""
-from sqlalchemy import select
+"""Reads: the consultas inbox and the consultas citing a version ("citado por"), each limited to
+what the reader may see (routing.py)."""
+from sqlalchemy import func, select
 
 from ..core.db import db
 from .models import Cita, Consulta
+from .routing import visible_clause
 
 READERS = ("consultor", "auditor")
 
 
 def inbox_stmt(user, *, estado=None, tipo=None, desactualizadas=None, mias=None):
-    stmt = select(Consulta).order_by(Consulta.citas_desactualizadas.desc(), Consulta.fecha_limite, Consulta.id)
+    stmt = (select(Consulta).where(visible_clause(user))
+            .order_by(Consulta.citas_desactualizadas.desc(), Consulta.fecha_limite, Consulta.id))
     if estado:
         stmt = stmt.where(Consulta.estado == estado)
     if tipo:
@@ -20,6 +23,11 @@ def inbox_stmt(user, *, estado=None, tipo=None, desactualizadas=None, mias=None)
     return stmt
 
 
-def cited_by(version_id: int) -> list[tuple[Consulta, Cita]]:
+def count(user, *conditions) -> int:
+    return db.session.scalar(select(func.count(Consulta.id)).where(visible_clause(user), *conditions))
+
+
+def cited_by(user, version_id: int) -> list[tuple[Consulta, Cita]]:
     return db.session.execute(select(Consulta, Cita).join(Cita, Cita.consulta_id == Consulta.id)
-                              .where(Cita.version_id == version_id).order_by(Consulta.folio)).all()
+                              .where(Cita.version_id == version_id, visible_clause(user))
+                              .order_by(Consulta.folio)).all()

@@ -15,11 +15,22 @@ class ConsultaCreate(StrictSchema):
     competente = fields.String(validate=validate.Length(min=4, max=4),
                                metadata={"description": "Subdelegación competente (solo tipo patron)."})
     nrp = fields.String(validate=validate.Length(max=14), metadata={"description": "Registro patronal (tipo patron)."})
+    fecha_hechos = fields.Date(metadata={"description": "Fecha de los hechos (no posterior a hoy): la búsqueda para "
+                                                        "citar lee la normatividad vigente ese día."})
 
 
 class ConsultaTransition(StrictSchema):
     accion = fields.String(required=True, validate=validate.OneOf(["turnar", "analizar"]))
-    asignado = fields.String(validate=validate.Length(max=64), metadata={"description": "Usuario consultor (turnar)."})
+    asignado = fields.String(validate=validate.Length(max=64),
+                             metadata={"description": "Usuario consultor de la unidad que responde (turnar); "
+                                                      "ver GET /consultas/{folio}/consultores."})
+
+
+class ConsultaReview(StrictSchema):
+    accion = fields.String(required=True, validate=validate.OneOf(["actualizar_citas", "confirmar"]),
+                           metadata={"description": "actualizar_citas: cada cita desactualizada pasa a la versión "
+                                                    "vigente de su documento (mismo numeral); confirmar: la "
+                                                    "respuesta sigue aplicando. Ambas quitan la marca."})
 
 
 class CitaIn(StrictSchema):
@@ -52,12 +63,20 @@ class ConsultaUnitOut(Schema):
     nombre = fields.String()
 
 
+class PersonOut(Schema):
+    usuario = fields.String(attribute="nombre")
+    nombre = fields.Function(lambda u: u.nombre_completo or u.nombre)
+    unidad = fields.Nested(ConsultaUnitOut, allow_none=True)
+
+
 class CitaOut(Schema):
     documento_id = fields.Function(lambda c: c.version.documento_id)
     clave = fields.Function(lambda c: c.version.document.clave)
     titulo = fields.Function(lambda c: c.version.document.titulo)
     version = fields.Function(lambda c: c.version.numero)
     numeral = fields.String()
+    seccion = fields.Integer(allow_none=True, metadata={"description": "Posición del numeral en la versión "
+                                                                       "(ancla n-<seccion> de su página)."})
     estado_version = fields.Function(lambda c: c.version.estado)
     vigente_desde = fields.Function(lambda c: c.version.vigente_desde.isoformat() if c.version.vigente_desde else None)
     vigente_hasta = fields.Function(lambda c: c.version.vigente_hasta.isoformat() if c.version.vigente_hasta else None)
@@ -76,13 +95,20 @@ class ConsultaOut(Schema):
     estado = fields.String()
     autor = fields.Function(lambda c: c.autor.nombre)
     asignado = fields.Function(lambda c: c.asignado.nombre if c.asignado else None)
+    autor_persona = fields.Nested(PersonOut, attribute="autor")
+    asignado_persona = fields.Nested(PersonOut, attribute="asignado", allow_none=True)
+    respondida_por = fields.Nested(PersonOut, allow_none=True)
     fecha_recepcion = fields.Date()
+    fecha_hechos = fields.Date(allow_none=True)
     fecha_limite = fields.Date()
     vencida = fields.Boolean()
     respuesta = fields.String(allow_none=True)
     respondida = DateTime(allow_none=True)
     citas = fields.List(fields.Nested(CitaOut))
     citas_desactualizadas = fields.Boolean()
+    confirmada = DateTime(allow_none=True, metadata={"description": "Cuándo se confirmó que la respuesta sigue "
+                                                                    "aplicando tras quedar desactualizada."})
+    confirmada_por = fields.Nested(PersonOut, allow_none=True)
     criterio_documento_id = fields.Integer(allow_none=True)
 
 

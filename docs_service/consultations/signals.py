@@ -6,3 +6,6 @@ consulta_transitioned = define("consulta_transicion", "A consulta was turned or 
 consulta_answered = define("consulta_respondida", "A consulta was answered with citations.", audited=True)
 consulta_outdated = define("consulta_citas_desactualizadas",
                            "A version cited by a consulta was superseded or abrogated.", audited=True)
+consulta_reviewed = define("consulta_revisada",
+                           "A flagged answer's citations were updated to the versions in force, or the answer "
+                           "was confirmed as still applicable.", audited=True)

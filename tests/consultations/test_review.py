@@ -1,0 +1,108 @@
+"""A flagged answer (a cited version was superseded) can be dealt with: its answerer or author moves
+the citations to the version now in force, confirms that the answer still applies, or answers again.
+Each clears the flag and is audited; anyone else, or an impossible update, changes nothing."""
+import json
+
+import pytest
+
+from tests.conftest import audit_rows
+from tests.consultations.test_consultas import h, people, register, turn_and_analyse  # noqa: F401 (fixture)
+from tests.documents.helpers import act, approve, upload
+from tests.search.corpus import MANUAL_V2, load
+
+
+@pytest.fixture
+def flagged(app, client, users, people):  # noqa: F811
+    """A consulta registered by cony, answered by cruz citing 7.3.1.1 and 10 of the manual's v2."""
+    corpus = load(app, users)
+    doc = corpus["ids"]["manual"]
+    folio = register(client, people["cony"]).get_json()["folio"]
+    etag = turn_and_analyse(client, people, folio)
+    cites = [{"documento_id": doc, "version": 2, "numeral": n} for n in ("7.3.1.1", "10")]
+    answered = client.post(f"/api/v1/consultas/{folio}/respuesta", headers=h(people["cruz"], etag),
+                           json={"respuesta": "Cuarenta y ocho horas.", "citas": cites})
+    assert answered.status_code == 200, answered.get_json()
+    return {"folio": folio, "doc": doc, "corpus": corpus}
+
+
+def publish(client, people, doc, text):
+    tokens = {"normativo": people["nora"], "revisor": people["rita"], "titular": people["tito"]}
+    numero = upload(client, people["nora"], doc, content=text).get_json()["numero"]
+    approve(client, tokens, doc, numero)
+    published = act(client, people["nora"], doc, numero, "publicar", destinatarios={"unidades": ["3301"]})
+    assert published.status_code == 200, published.get_json()
+    return numero
+
+
+def read(client, token, folio):
+    response = client.get(f"/api/v1/consultas/{folio}", headers=h(token))
+    return response.get_json(), response.headers["ETag"]
+
+
+def review(client, token, folio, accion, etag):
+    return client.post(f"/api/v1/consultas/{folio}/revision", json={"accion": accion}, headers=h(token, etag))
+
+
+def test_citations_updated_to_the_version_in_force(app, client, users, people, flagged):  # noqa: F811
+    folio = flagged["folio"]
+    users("cora", ["consultor"], "NC")
+    cora = users("cora2", ["consultor"], "NC")[1]
+    body, etag = read(client, people["cony"], folio)
+    early = review(client, people["cruz"], folio, "confirmar", etag)
+    assert early.status_code == 409  # nothing to review yet
+    numero = publish(client, people, flagged["doc"], MANUAL_V2.replace("cuarenta y ocho", "setenta y dos"))
+    before, etag = read(client, people["cony"], folio)
+    assert before["citas_desactualizadas"] is True
+    assert review(client, cora, folio, "actualizar_citas", etag).status_code == 403
+    assert review(client, people["cruz"], folio, "borrar", etag).status_code == 422
+    assert review(client, people["cruz"], folio, "actualizar_citas", '"consulta-1-v1"').status_code == 409
+    assert read(client, people["cony"], folio)[0] == before
+    updated = review(client, people["cruz"], folio, "actualizar_citas", etag)
+    assert updated.status_code == 200, updated.get_json()
+    body = updated.get_json()
+    assert body["citas_desactualizadas"] is False
+    assert [(c["version"], c["numeral"], c["desactualizada"]) for c in body["citas"]] == [(numero, "7.3.1.1", False),
+                                                                                        (numero, "10", False)]
+    assert [json.loads(r.detalle)["accion"] for r in audit_rows(app, accion="consulta_revisada")] == ["actualizar_citas"]
+    assert client.get("/api/v1/consultas?desactualizadas=true", headers=h(people["cony"])).get_json()["total"] == 0
+
+
+def test_an_update_that_cannot_be_made_changes_nothing_confirm_clears(app, client, people, flagged):  # noqa: F811
+    folio = flagged["folio"]
+    publish(client, people, flagged["doc"], MANUAL_V2.replace("7.3.1.1 El citatorio", "7.3.1.2 El citatorio"))
+    before, etag = read(client, people["cony"], folio)
+    refused = review(client, people["cony"], folio, "actualizar_citas", etag)
+    assert refused.status_code == 422 and refused.get_json()["error"] == "cita_no_actualizable"
+    assert "7.3.1.1" in refused.get_json()["message"]
+    assert read(client, people["cony"], folio)[0] == before
+    confirmed = review(client, people["cony"], folio, "confirmar", etag)  # the author confirms
+    assert confirmed.status_code == 200, confirmed.get_json()
+    body = confirmed.get_json()
+    assert body["citas_desactualizadas"] is False and body["confirmada"]
+    assert body["confirmada_por"]["usuario"] == "cony"
+    assert all(c["desactualizada"] for c in body["citas"])  # the citations still say what they cite
+    again = review(client, people["cony"], folio, "confirmar", confirmed.headers["ETag"])
+    assert again.status_code == 409
+    assert [json.loads(r.detalle)["accion"] for r in audit_rows(app, accion="consulta_revisada")] == ["confirmar"]
+
+
+def test_answered_again_replacing_text_and_citations(client, people, flagged):  # noqa: F811
+    folio = flagged["folio"]
+    _, etag = read(client, people["cony"], folio)
+    not_flagged = client.post(f"/api/v1/consultas/{folio}/respuesta", headers=h(people["cruz"], etag),
+                              json={"respuesta": "Otra.", "citas": []})
+    assert not_flagged.status_code == 409
+    numero = publish(client, people, flagged["doc"], MANUAL_V2.replace("cuarenta y ocho", "setenta y dos"))
+    before, etag = read(client, people["cony"], folio)
+    bad = client.post(f"/api/v1/consultas/{folio}/respuesta", headers=h(people["cruz"], etag),
+                      json={"respuesta": "Setenta y dos horas.",
+                            "citas": [{"documento_id": flagged["doc"], "version": numero, "numeral": "99"}]})
+    assert bad.status_code == 422 and read(client, people["cony"], folio)[0] == before
+    again = client.post(f"/api/v1/consultas/{folio}/respuesta", headers=h(people["cruz"], etag),
+                        json={"respuesta": "Setenta y dos horas.",
+                              "citas": [{"documento_id": flagged["doc"], "version": numero, "numeral": "7.3.1.1"}]})
+    assert again.status_code == 200, again.get_json()
+    body = again.get_json()
+    assert body["respuesta"] == "Setenta y dos horas." and body["citas_desactualizadas"] is False
+    assert [(c["version"], c["numeral"]) for c in body["citas"]] == [(numero, "7.3.1.1")]
+    assert body["respondida_por"]["usuario"] == "cruz"
