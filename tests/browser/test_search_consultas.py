@@ -40,9 +40,14 @@ def test_consultor_searches_and_answers_citing_a_numeral(live_server, browser, u
     page.wait_for_url("**/versiones/1#n-*")
     problems += page_problems(page, axe_source)
 
+    csp = []
+    page.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None)
     page.goto(f"{base}/consultas/nueva")
+    assert page.locator("select[name=solicitante]").input_value() == ""  # "Seleccione…", not the first unit
     page.fill("input[name=asunto]", "Plazo del citatorio")
     page.fill("textarea[name=descripcion]", "¿Con cuánta anticipación se entrega?")
+    past = corpus["today"] - timedelta(days=500)
+    page.fill("input[name=fecha_hechos]", past.isoformat())
     page.select_option("select[name=solicitante]", "3301")
     problems += page_problems(page, axe_source)
     page.get_by_role("button", name="Registrar").click()
@@ -50,17 +55,40 @@ def test_consultor_searches_and_answers_citing_a_numeral(live_server, browser, u
     page.select_option("select[name=asignado]", "cony")
     page.get_by_role("button", name="Turnar").click()
     page.get_by_role("button", name="Pasar a análisis").click()
+    typed = "Con veinticuatro horas de anticipación, según el texto vigente en la fecha de los hechos."
+    page.fill("textarea[name=respuesta]", typed)
+    assert page.get_by_test_id("cita-vigente-al").input_value() == past.isoformat()
+    if viewport[0] < 700:  # on a phone the search comes right after the text, before the rest of the form
+        text_box = page.locator("textarea[name=respuesta]").bounding_box()
+        search_box = page.get_by_test_id("buscar-cita").bounding_box()
+        send = page.get_by_role("button", name="Responder").bounding_box()
+        assert text_box["y"] < search_box["y"] < send["y"]
+        assert search_box["y"] - (text_box["y"] + text_box["height"]) < 200
     page.get_by_test_id("buscar-cita").fill("citatorio horas")
     page.get_by_test_id("buscar-cita").press("Enter")
-    page.get_by_role("checkbox").first.check()
-    page.fill("textarea[name=respuesta]", "Con cuarenta y ocho horas de anticipación.")
+    older = page.locator('input[name=citas][value$=":1:7.3.1.1"]')
+    older.check()  # the version in force on the date of the facts
+    assert page.locator("textarea[name=respuesta]").input_value() == typed  # nothing was reloaded
+    values = page.locator("input[name=citas]").evaluate_all("els => els.map(e => e.value)")
+    assert len(values) == len(set(values)), values
+    # searching again (as in force today) keeps the tick and does not offer it twice
+    page.get_by_test_id("cita-vigente-al").fill(corpus["today"].isoformat())
+    page.get_by_test_id("buscar-cita").press("Enter")
+    page.locator('input[name=citas][value$=":2:7.3.1.1"]').wait_for()
+    assert older.is_checked() and page.locator('input[name=citas][value$=":1:7.3.1.1"]').count() == 1
+    assert page.locator("textarea[name=respuesta]").input_value() == typed
     problems += page_problems(page, axe_source)
     page.get_by_role("button", name="Responder").click()
     assert page.get_by_test_id("estado").inner_text() == "Respondida"
-    assert "7.3.1.1" in page.get_by_test_id("citas").inner_text()
+    assert "v1, numeral 7.3.1.1" in page.get_by_test_id("citas").inner_text()
     problems += page_problems(page, axe_source)
+    page.get_by_test_id("citas").get_by_role("link").first.click()
+    page.wait_for_url("**/versiones/1#n-*")
+    target = page.locator("section:target")
+    assert "7.3.1.1" in target.inner_text()
+    assert target.evaluate("e => getComputedStyle(e).outlineStyle") == "solid"  # the cited numeral stands out
     context.close()
-    assert problems == []
+    assert problems == [] and csp == []
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])

@@ -1,46 +1,166 @@
-"""Consulta pages: inbox, new, detail with the answer form and search beside it, "citado por"."""
+"""Consulta pages: inbox, new, detail with the answer form and search beside it, "citado por";
+what each consultor sees by unit; the search keeps the typed answer and reads the norms as in force
+on the date of the facts; a flagged answer's review actions."""
 import re
+from datetime import timedelta
 
-from tests.conftest import csrf_from
+from docs_service.core.fechas import hoy
+from tests.conftest import PASSWORD, csrf_from
+from tests.consultations.test_consultas import people  # noqa: F401 (fixture)
+from tests.consultations.test_review import flagged  # noqa: F401 (fixture)
 from tests.search.corpus import load
+
+
+def lock_of(html):
+    return re.search(r'name="lock" value="(\d+)"', html).group(1)
+
+
+def set_full_name(app, nombre, completo, password=None):
+    from sqlalchemy import select
+
+    from docs_service.accounts import operations
+    from docs_service.accounts.models import User
+    from docs_service.core.db import db, transaction
+    with app.app_context(), transaction():
+        user = db.session.scalar(select(User).where(User.nombre == nombre))
+        user.nombre_completo = completo
+        if password:
+            operations.set_password(None, user, password)
 
 
 def test_register_turn_search_cite_and_answer_through_the_pages(app, client, users, login):
     load(app, users)
     users("cony", ["consultor"], "NC")
+    set_full_name(app, "cony", "Constanza Ruiz")
     login("cony")
     page = client.get("/consultas/nueva")
     assert page.status_code == 200
-    token = csrf_from(page.get_data(as_text=True))
+    html = page.get_data(as_text=True)
+    assert re.search(r'<select name="solicitante" required><option value="">Seleccione…</option>', html)
+    token = csrf_from(html)
     bad = client.post("/consultas/nueva", data={"csrf_token": token, "tipo": "patron", "asunto": "Embargo",
                                                 "descripcion": "Caso", "solicitante": "3301", "nrp": "x"})
     assert bad.status_code == 422 and "registro patronal" in bad.get_data(as_text=True)
+    unchosen = client.post("/consultas/nueva", data={"csrf_token": token, "tipo": "general", "asunto": "Plazo",
+                                                     "descripcion": "Caso", "solicitante": ""})
+    assert unchosen.status_code == 422 and "unidad" in unchosen.get_data(as_text=True)
+    past = hoy() - timedelta(days=500)
     created = client.post("/consultas/nueva", data={"csrf_token": token, "tipo": "general", "asunto": "Plazo del citatorio",
-                                                    "descripcion": "¿Cuánta anticipación?", "solicitante": "3301"})
+                                                    "descripcion": "¿Cuánta anticipación?", "solicitante": "3301",
+                                                    "fecha_hechos": past.isoformat()})
     assert created.status_code == 303
     detail_url = created.headers["Location"]
     folio = detail_url.rsplit("/", 1)[1]
     html = client.get(detail_url).get_data(as_text=True)
-    lock = re.search(r'name="lock" value="(\d+)"', html).group(1)
-    client.post(f"/consultas/{folio}/accion", data={"csrf_token": token, "lock": lock, "accion": "turnar", "asignado": "cony"})
+    assert "style=" not in html  # the CSP blocks inline styles
+    assert re.search(r'<option value="cony" >Constanza Ruiz \(NC [^)]+\)</option>', html)
+    client.post(f"/consultas/{folio}/accion", data={"csrf_token": token, "lock": lock_of(html), "accion": "turnar",
+                                                    "asignado": "cony"})
     html = client.get(detail_url).get_data(as_text=True)
-    lock = re.search(r'name="lock" value="(\d+)"', html).group(1)
-    assert client.post(f"/consultas/{folio}/accion", data={"csrf_token": token, "lock": lock,
+    assert "turnada a Constanza Ruiz (NC " in html and "turnada a cony" not in html
+    assert client.post(f"/consultas/{folio}/accion", data={"csrf_token": token, "lock": lock_of(html),
                                                             "accion": "analizar"}).status_code == 303
-    html = client.get(detail_url + "?q=citatorio+horas").get_data(as_text=True)
-    assert 'data-testid="buscar-cita"' in html and "<mark>citatorio</mark>" in html
-    value = re.search(r'name="citas" value="(\d+:2:7\.3\.1\.1)"', html).group(1)
-    lock = re.search(r'name="lock" value="(\d+)"', html).group(1)
+    html = client.get(detail_url).get_data(as_text=True)
+    assert "style=" not in html and 'data-testid="buscar-cita"' in html
+    # "vigente al" starts at the date of the facts
+    assert f'name="vigente_al" value="{past.isoformat()}"' in html
+    lock = lock_of(html)
+    searched = client.post(f"/consultas/{folio}/citar", data={
+        "csrf_token": token, "lock": lock, "buscar": "1", "respuesta": "Borrador: veinticuatro horas.",
+        "q": "citatorio horas", "vigente_al": past.isoformat()})
+    assert searched.status_code == 200
+    html = searched.get_data(as_text=True)
+    assert ">Borrador: veinticuatro horas.</textarea>" in html and "<mark>citatorio</mark>" in html
+    values = re.findall(r'name="citas" value="([^"]+)"', html)
+    assert len(values) == len(set(values)), values  # each result once
+    older = next(v for v in values if v.endswith(":1:7.3.1.1"))  # the version in force on the date of the facts
+    # ticked, then a new search as in force today: the tick and the text stay, the result is not offered twice
+    again = client.post(f"/consultas/{folio}/citar", data={
+        "csrf_token": token, "lock": lock, "buscar": "1", "respuesta": "Borrador: veinticuatro horas.",
+        "q": "citatorio horas", "vigente_al": hoy().isoformat(), "citas": older})
+    html = again.get_data(as_text=True)
+    assert f'name="citas" value="{older}" checked' in html and ">Borrador: veinticuatro horas.</textarea>" in html
+    values = re.findall(r'name="citas" value="([^"]+)"', html)
+    assert values.count(older) == 1 and any(v.endswith(":2:7.3.1.1") for v in values)
+    wrong_day = client.post(f"/consultas/{folio}/citar", data={
+        "csrf_token": token, "lock": lock, "buscar": "1", "respuesta": "Texto que no se pierde.", "q": "citatorio",
+        "vigente_al": "31/02/2020"})
+    assert wrong_day.status_code == 422
+    assert "no es válida" in wrong_day.get_data(as_text=True) and "Texto que no se pierde." in wrong_day.get_data(as_text=True)
+    # an answer refused comes back with what was typed, and nothing changes
+    empty = client.post(f"/consultas/{folio}/respuesta", data={"csrf_token": token, "lock": lock,
+                                                               "respuesta": "Sin citas todavía."})
+    assert empty.status_code == 422 and "Sin citas todavía.</textarea>" in empty.get_data(as_text=True)
+    assert "En análisis" in client.get(detail_url).get_data(as_text=True)
     stale = client.post(f"/consultas/{folio}/respuesta", data={"csrf_token": token, "lock": "0", "respuesta": "x",
-                                                               "citas": value})
+                                                               "citas": older})
     assert stale.status_code == 303
     assert "cambió" in client.get(detail_url).get_data(as_text=True)
     answered = client.post(f"/consultas/{folio}/respuesta", data={"csrf_token": token, "lock": lock,
-                                                                  "respuesta": "Cuarenta y ocho horas.", "citas": value})
+                                                                  "respuesta": "Veinticuatro horas.", "citas": older})
     assert answered.status_code == 303
     html = client.get(detail_url).get_data(as_text=True)
-    assert "Respondida" in html and "9312-003-012 v2" in html and "numeral 7.3.1.1" in html
-    version_page = client.get(f"/documentos/{value.split(':')[0]}/versiones/2").get_data(as_text=True)
+    assert "Respondida" in html and "9312-003-012 v1" in html and "numeral 7.3.1.1" in html
+    assert re.search(r"Respondida el .* por Constanza Ruiz \(NC ", html)
+    anchor = re.search(r'href="(/documentos/\d+/versiones/1)#(n-\d+)"', html)
+    assert anchor, "the citation opens the version at the numeral"
+    version_page = client.get(anchor.group(1)).get_data(as_text=True)
+    assert re.search(rf'<section id="{anchor.group(2)}"><h3><span class="numeral">7\.3\.1\.1</span>', version_page)
     assert 'data-testid="citado-por"' in version_page and folio in version_page
     inbox = client.get("/consultas").get_data(as_text=True)
-    assert folio in inbox and "Respondida" in inbox
+    assert folio in inbox and "Respondida · Constanza Ruiz (NC " in inbox
+
+
+def test_a_subdelegacion_consultor_sees_and_answers_what_its_unit_answers(app, client, users, login):
+    cony = users("cony", ["consultor"], "NC")[1]
+    users("sofi", ["consultor"], "3301")
+    users("saul", ["consultor"], "3333")
+    set_full_name(app, "sofi", "Sofía Pech")
+    auth = {"Authorization": f"Bearer {cony}"}
+    body = {"tipo": "patron", "asunto": "Embargo", "descripcion": "Caso", "solicitante": "33",
+            "competente": "3301", "nrp": "Y5412345101"}
+    patron = client.post("/api/v1/consultas", json=body, headers=auth).get_json()["folio"]
+    general = client.post("/api/v1/consultas", json={"tipo": "general", "asunto": "Plazo", "descripcion": "Caso",
+                                                     "solicitante": "33"}, headers=auth).get_json()["folio"]
+    login("sofi")
+    inbox = client.get("/consultas").get_data(as_text=True)
+    assert patron in inbox and general not in inbox
+    assert client.get(f"/consultas/{general}").status_code == 404
+    html = client.get(f"/consultas/{patron}").get_data(as_text=True)
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', html)
+    assert options == [("", "Seleccione…"), ("sofi", "Sofía Pech (3301 Mérida Norte)")]
+    token = csrf_from(html)
+    turned = client.post(f"/consultas/{patron}/accion", data={"csrf_token": token, "lock": lock_of(html),
+                                                              "accion": "turnar", "asignado": "sofi"})
+    assert turned.status_code == 303
+    html = client.get(f"/consultas/{patron}").get_data(as_text=True)
+    assert "turnada a Sofía Pech (3301 Mérida Norte)" in html and "Pasar a análisis" in html
+    client.get("/logout")
+    login("saul")
+    assert client.get(f"/consultas/{patron}").status_code == 404
+    assert patron not in client.get("/consultas").get_data(as_text=True)
+    token = csrf_from(client.get("/consultas/nueva").get_data(as_text=True))
+    for path in (f"/consultas/{patron}/citar", f"/consultas/{patron}/accion", f"/consultas/{patron}/respuesta"):
+        assert client.post(path, data={"csrf_token": token, "q": "embargo", "accion": "analizar"}).status_code == 404
+
+
+def test_a_flagged_answer_offers_its_review_actions(app, client, users, login, people, flagged):
+    """Its answerer confirms the answer through the page: the flag goes, the page says who confirmed."""
+    from tests.consultations.test_review import publish
+    from tests.search.corpus import MANUAL_V2
+    folio = flagged["folio"]
+    publish(client, people, flagged["doc"], MANUAL_V2.replace("cuarenta y ocho", "setenta y dos"))
+    set_full_name(app, "cruz", "Cruz Ek", password=PASSWORD)
+    login("cruz")
+    html = client.get(f"/consultas/{folio}").get_data(as_text=True)
+    assert 'data-testid="revisar"' in html and "Actualizar citas a la versión vigente" in html
+    assert "Respondida el" in html and "por Cruz Ek (NC " in html
+    again = client.get(f"/consultas/{folio}?responder=de-nuevo").get_data(as_text=True)
+    assert ">Cuarenta y ocho horas.</textarea>" in again  # answering again starts from the answer given
+    token = csrf_from(html)
+    done = client.post(f"/consultas/{folio}/accion", data={"csrf_token": token, "lock": lock_of(html),
+                                                           "accion": "confirmar"})
+    assert done.status_code == 303
+    html = client.get(f"/consultas/{folio}").get_data(as_text=True)
+    assert 'data-testid="revisar"' not in html and 'data-testid="desactualizada"' not in html
+    assert re.search(r'data-testid="confirmada">Respuesta confirmada como aplicable el .* por Cruz Ek', html)
