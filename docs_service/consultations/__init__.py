@@ -9,4 +9,5 @@ AREA = Area(
     nav=(NavEntry("Consultas", "consultations_pages.inbox", roles=("consultor", "auditor"), order=16),),
     version_panels=".views:version_panel",
     setup=".setup:connect",
+    demo=".demo:load",
 )

@@ -7,13 +7,13 @@ import pytest
 
 from docs_service.search import operations
 from tests.browser.conftest import page_problems, sign_in
-from tests.conftest import PASSWORD
+from tests.conftest import BACKENDS, PASSWORD
 from tests.search.corpus import load
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])
+@pytest.mark.parametrize("backend", BACKENDS)  # routing and citations by unit, on both databases
 @pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)], ids=["escritorio", "telefono"])
 def test_consultor_searches_and_answers_citing_a_numeral(live_server, browser, users, axe_source, viewport):
     with live_server.app_context():
@@ -174,3 +174,48 @@ def _publish_a_third_version(app):
             flow.transition(actor, version, action, comentario="Prueba.")
         flow.transition(normativo, version, "publicar", vigente_desde=flow.today(),
                         destinatarios={"todas": True}, comentario="Prueba.")
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_subdelegacion_answers_the_demo_patron_consulta_routed_to_it(live_server, browser, axe_source):
+    """On the demo: consultor.3301 sees the patrón's consulta routed to 3301 (not the others), turns it
+    to itself (offered by name and unit), searches as in force on the date of the facts without losing
+    what it typed, and answers citing the first version of the prescripción criterion."""
+    from docs_service.accounts.demo import DEMO_PASSWORD
+    with live_server.app_context():
+        operations.reindex()
+    loaded = live_server.test_cli_runner().invoke(args=["demo"])
+    assert loaded.exit_code == 0, loaded.output
+    base = live_server.base_url
+    context = browser.new_context(locale="es-MX", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    csp = []
+    page.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None)
+    sign_in(page, base, "consultor.3301", DEMO_PASSWORD)
+    page.wait_for_url(f"{base}/")
+    page.goto(f"{base}/consultas")
+    rows = page.get_by_test_id("consultas")
+    assert "Prescripción de un crédito de un patrón" in rows.inner_text()
+    problems = page_problems(page, axe_source)
+    rows.locator("tr").filter(has_text="Prescripción de un crédito de un patrón").get_by_role("link").click()
+    page.wait_for_url("**/consultas/CON-*")
+    assert "3301 Mérida Norte" in page.get_by_test_id("responde").inner_text()
+    options = page.locator("select[name=asignado] option").all_inner_texts()
+    assert options == ["Seleccione…", "Consultas de la Subdelegación Mérida Norte (demostración) (3301 Mérida Norte)"]
+    page.select_option("select[name=asignado]", "consultor.3301")
+    page.get_by_role("button", name="Turnar").click()
+    page.get_by_role("button", name="Pasar a análisis").click()
+    page.fill("textarea[name=respuesta]", "Cinco años, según el criterio vigente en la fecha de los hechos.")
+    page.get_by_test_id("buscar-cita").fill("prescripcion creditos")
+    page.get_by_test_id("buscar-cita").press("Enter")
+    page.locator('input[name=citas][value$=":1:2.1"]').check()
+    assert "fecha de los hechos" in page.locator("textarea[name=respuesta]").input_value()
+    problems += page_problems(page, axe_source)
+    page.get_by_role("button", name="Responder").click()
+    assert page.get_by_test_id("estado").inner_text() == "Respondida"
+    assert "v1, numeral 2.1" in page.get_by_test_id("citas").inner_text()
+    assert "(3301 Mérida Norte)" in page.get_by_test_id("respondida-por").inner_text()
+    problems += page_problems(page, axe_source)
+    context.close()
+    assert problems == [] and csp == []
