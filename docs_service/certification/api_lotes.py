@@ -22,7 +22,8 @@ blp = Blueprint("constancia_lotes", __name__, url_prefix="/api/v1",
 class LoteIn(StrictSchema):
     unidad = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{4}$"),
                            metadata={"description": "Clave de la Subdelegación (DDSS)."})
-    fecha_corte = fields.Date(required=True)
+    fecha_corte = fields.Date(required=True, metadata={
+        "description": "Hoy o antes, día de la Ciudad de México (posterior: 422 fecha_corte_futura)."})
 
 
 class LoteOut(Schema):
@@ -57,7 +58,7 @@ class LoteItem(MethodView):
     @policy(roles("operativo", "titular", "admin", "auditor"))
     @blp.response(200, LoteOut)
     def get(self, lote_id):
-        """Avance de un lote de constancias (y, si quien consulta puede emitir, reanudación del que quedó interrumpido)"""
+        """Avance de un lote de constancias (quien puede emitir, al consultarlo, reanuda uno interrumpido)"""
         lote = db.session.get(Lote, lote_id)
         require(lote is not None and (g.user.has_role("admin", "auditor") or _may_use(lote)), hide=True)
         state = batch.status(lote_id)

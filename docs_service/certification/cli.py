@@ -72,7 +72,8 @@ def emitir(unidad, fecha_corte, lote_id, procesos, bloque, en_cola, esperar):
         click.echo(f"El lote de constancias {label} ya terminó: nada que hacer.")
         return
     done = state["por_estado"].get("emitido", 0)
-    click.echo(f"{'Lote de constancias nuevo' if created else 'Reanudando el lote de constancias'} {label}: {state['total']} constancias "
+    start = "Lote de constancias nuevo" if created else "Reanudando el lote de constancias"
+    click.echo(f"{start} {label}: {state['total']} constancias "
                f"({done} ya emitidas).")
     if en_cola is None:
         en_cola = lotes.runner(current_app) == "procrastinate"

@@ -160,10 +160,14 @@ def open_lote(actor, unidad_clave: str, fecha_corte: date):
     check_fecha_corte(fecha_corte)
     clave = (unidad_clave or "").strip()[:8]
     unit = db.session.scalar(select(Unit).where(Unit.clave == clave))
-    if unit is None or unit.tipo != "subdelegacion":
+    if unit is None:
         raise NotFound(f"No existe la unidad {clave}: indique la clave de una Subdelegación (cuatro dígitos).",
                        code="unidad_no_encontrada",
                        errors={"unidad": ["Clave de Subdelegación del catálogo (DDSS)."]})
+    if unit.tipo != "subdelegacion":
+        raise InvalidInput(f"La unidad {clave} no es una Subdelegación: un lote de constancias es de una "
+                           "Subdelegación (cuatro dígitos).", code="unidad_no_subdelegacion",
+                           errors={"unidad": ["Clave de Subdelegación del catálogo (DDSS)."]})
     if actor is not None and not (actor.has_role("titular") or unit.id == actor.unidad_id):
         raise NotAllowed(f"Solo puede emitir lotes de constancias de su unidad, no de la {clave}.",
                          code="unidad_ajena", errors={"unidad": ["Debe ser su Subdelegación."]})

@@ -2,7 +2,7 @@
 may see (an operativo, its unit's; titular, admin and auditor, all), filtered, newest first."""
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import defer
 
 from ..core.db import db
@@ -49,7 +49,8 @@ def iter_rows(stmt, batch: int = 500):
         page = stmt
         if last is not None:
             emitida, ident = last
-            page = stmt.where((Constancia.emitida < emitida) | ((Constancia.emitida == emitida) & (Constancia.id < ident)))
+            page = stmt.where(or_(Constancia.emitida < emitida,
+                                  and_(Constancia.emitida == emitida, Constancia.id < ident)))
         rows = db.session.scalars(page.options(defer(Constancia.datos), defer(Constancia.cadena),
                                                defer(Constancia.sello)).limit(batch)).all()
         if not rows:

@@ -13,7 +13,8 @@ class ConstanciaIn(StrictSchema):
     tipo = fields.String(required=True, validate=validate.OneOf(TIPOS),
                          metadata={"description": "situacion_creditos, certificacion_pago o copia_certificada."})
     nrp = fields.String(validate=NRP, metadata={"description": "Registro patronal (situación de créditos)."})
-    fecha_corte = fields.Date(metadata={"description": "Fecha de corte AAAA-MM-DD (situación de créditos)."})
+    fecha_corte = fields.Date(metadata={"description": "Fecha de corte AAAA-MM-DD (situación de créditos): hoy o "
+                                        "antes, día de la Ciudad de México (posterior: 422 fecha_corte_futura)."})
     pago = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1),
                           metadata={"description": "Id de la certificación de pago (certificación de pago)."})
     clave = fields.String(validate=validate.Length(min=1, max=32),

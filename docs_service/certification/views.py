@@ -152,9 +152,10 @@ def _cell(text) -> str:
 
 
 CSV_COLUMNS = (
-    ("folio", lambda c: c.folio), ("tipo", lambda c: c.tipo), ("tipo_etiqueta", lambda c: ETIQUETAS.get(c.tipo, c.tipo)),
-    ("estado", lambda c: c.estado), ("unidad", lambda c: c.unidad.clave), ("nrp", lambda c: c.nrp or ""),
-    ("referencia", lambda c: _cell(c.referencia)), ("fecha_corte", lambda c: c.fecha_corte.isoformat() if c.fecha_corte else ""),
+    ("folio", lambda c: c.folio), ("tipo", lambda c: c.tipo),
+    ("tipo_etiqueta", lambda c: ETIQUETAS.get(c.tipo, c.tipo)), ("estado", lambda c: c.estado),
+    ("unidad", lambda c: c.unidad.clave), ("nrp", lambda c: c.nrp or ""), ("referencia", lambda c: _cell(c.referencia)),
+    ("fecha_corte", lambda c: c.fecha_corte.isoformat() if c.fecha_corte else ""),
     ("emitida", lambda c: iso_local(c.emitida)), ("revocada", lambda c: iso_local(c.revocada)),
     ("motivo_revocacion", lambda c: _cell(c.motivo_revocacion)),
     ("sustituida_por", lambda c: c.sustituida_por.folio if c.sustituida_por else ""), ("sha256", lambda c: c.sha256))
@@ -300,10 +301,7 @@ def cadena_spec():
     from markdown_it import MarkdownIt
     from markupsafe import Markup
     html = nh3.clean(MarkdownIt("commonmark").enable("table").render(_cadena_markdown()))
-    response = make_response(render_template("certification/cadena.html", cuerpo=Markup(html),
-                                              con_crl=_with_crl()))
-    response.headers["Cache-Control"] = "public, max-age=3600"
-    return response
+    return render_template("certification/cadena.html", cuerpo=Markup(html), con_crl=_with_crl())
 
 
 @bp.route("/firma/cadena-original.md")

@@ -74,6 +74,8 @@ def test_command_refuses_a_future_cut_off(app, client, staff, runner):
     load(client, staff["oscar"], [row(1)])
     result = runner.invoke(args=["constancias", "emitir", "--unidad", "3301", "--fecha-corte", "2030-01-01"])
     assert result.exit_code == 1 and "La fecha de corte no puede ser posterior a hoy" in result.output
+    ooad = runner.invoke(args=["constancias", "emitir", "--unidad", "33", "--fecha-corte", hoy().isoformat()])
+    assert ooad.exit_code == 1 and "La unidad 33 no es una Subdelegación" in ooad.output
     _nothing_written(app)
 
 
