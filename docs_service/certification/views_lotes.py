@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ..core.access import policy, require, roles
 from ..core.db import after_commit, db
 from ..core.errors import DomainError, InvalidInput
+from ..core.fechas import hoy
 from ..core.pages import reject
 from . import batch, lotes
 from . import operations as ops
@@ -60,7 +61,7 @@ def index():
         stmt = stmt.where(Lote.unidad_id == g.user.unidad_id)
     unidad = g.user.unidad.clave if getattr(g.user, "unidad", None) is not None else ""
     return render_template("certification/lotes.html", lotes=db.session.scalars(stmt).all(), form=request.form,
-                           unidad=unidad), status
+                           unidad=unidad, hoy=hoy()), status
 
 
 @bp.route("/constancias/lotes/<int:lote_id>")

@@ -90,6 +90,7 @@ def test_batch_for_an_unknown_unit_says_so(app, client, staff, auth, users, logi
     login("opa")
     listing = client.get("/constancias/lotes").get_data(as_text=True)
     assert "<h1>Lotes de constancias</h1>" in listing and "Emisión por lotes" not in listing
+    assert f'max="{hoy().isoformat()}"' in listing and f'value="{hoy().isoformat()}"' in listing
     assert ">Lotes de constancias</a>" in client.get("/constancias").get_data(as_text=True)
     token = csrf_from(listing)
     page = client.post("/constancias/lotes", data={"csrf_token": token, **body})
