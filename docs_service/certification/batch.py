@@ -8,8 +8,8 @@ per registro and no gap in the folios.
 
 Work is split by what it costs: the parent reads the data (a chunk's credits in three queries) and
 writes the registry (one writer, one transaction and one flush per chunk); a pool of worker
-processes, each with its own Producer (templates, parsed CSS, fonts, seal key and CMS pieces
-prepared once), lays out a whole chunk in one WeasyPrint pass and seals and signs each constancia.
+processes, each with its own Producer (templates, fonts, seal key and CMS pieces, the kind's model
+and the unit's frame prepared once in the parent and inherited), typesets and signs each constancia.
 The parent keeps every worker with a chunk in hand and one queued, and meanwhile reads the next
 chunk and stores the finished ones, in order. Memory stays flat: only a few chunks of PDFs are alive
 at a time."""
@@ -92,12 +92,13 @@ def _init_worker(settings: Settings) -> None:
         _worker["settings"] = settings
 
 
-def _warm(settings: Settings) -> None:
+def _warm(settings: Settings, unidad: tuple[str, str]) -> None:
     """Prepare once in the parent before forking: WeasyPrint and pyHanko imported, the CSS parsed,
-    fonts loaded, the seal loaded. Workers inherit all of it instead of paying it each."""
+    fonts subset, the seal loaded, and the kind's model and this unit's frame laid out. Workers
+    inherit all of it instead of paying it each."""
     _init_worker(settings)
     from .pipeline import warm_up
-    warm_up(_worker["producer"])
+    warm_up(_worker["producer"], *unidad)
 
 
 def _produce(jobs: list[Job]) -> list:
@@ -188,7 +189,10 @@ def run(lote_id: int, *, processes: int = 1, chunk: int = CHUNK, progress=None,
     settings = Settings.from_app(app)
     pool = None
     if processes > 1:
-        _warm(settings)
+        with transaction():
+            unit = db.session.get(Lote, lote_id).unidad
+            unidad = (unit.clave, unit.nombre)
+        _warm(settings, unidad)
         # Children must not inherit the parent's database connections (a killed parent's PostgreSQL
         # session would stay open, with its locks, as long as a child held the socket).
         app.extensions["docs_engine"].dispose()

@@ -1,28 +1,24 @@
 """Producing one constancia's signed PDF from its data: no database, no request, so the same code
 runs in the web process and in the batch worker processes.
 
-Prepared once per process (`Producer`): the kinds and their compiled templates, the parsed CSS and
-fonts (core.pdf caches them), the seal key and the prepared CMS pieces. Per document: the cadena
-original and its sello (one ECDSA operation), the QR (segno, PNG), the HTML of its body, and the
-PAdES signature (one digest and one ECDSA operation). Several documents are laid out together
-(`produce_many`: one WeasyPrint pass for a whole chunk, split into one PDF per document, each with
-its own page numbering, title and datos.json), which is where a batch saves most of its time."""
+Prepared once per process (`Producer`): the kinds and their compiled templates, the seal key and the
+prepared CMS pieces, and (render.compose.Composer) each kind's model and each unit's frame, laid
+out by WeasyPrint once. Per document: the cadena original and its sello (one ECDSA operation), the
+HTML of its body (Jinja), its variable part typeset into the frame with the QR drawn from segno's
+matrix, and the PAdES signature (one digest and one ECDSA operation). A batch and a single emission
+take the same path, so they give the same pages."""
 from __future__ import annotations
 
-import base64
 import hashlib
-import io
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
 from ..core import fechas
-from ..core.pdf import PdfAttachment, PdfPart, render_pdfs
 from . import cadena as cadena_mod
+from .render.compose import Composer
 from .kinds import environment, load_kinds, stylesheet
 from .signing import PdfSealer, SealMaterial, SigningConfig, load_material
 
-ASSETS = None  # templates use only data: URIs and the bundled fonts
 HEAD = '<meta name="author" content="Instituto Mexicano del Seguro Social">'
 
 
@@ -65,11 +61,16 @@ def mask_rfc(rfc: str | None) -> str | None:
     return rfc[:3] + "*" * max(len(rfc) - 6, 0) + rfc[-3:]
 
 
-def qr_data_uri(url: str) -> str:
+# The template's <img class="qr"> only gives the QR its box (WeasyPrint measures it once); the code
+# itself is drawn per document as vector modules from segno's matrix.
+QR_BOX = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhf"
+          "DwAChwGA60e6kgAAAABJRU5ErkJggg==")
+QR_MASK = 2  # fixed (ISO/IEC 18004 lets the encoder choose); skips scoring all eight masks per document
+
+
+def qr_modules(url: str) -> list:
     import segno
-    buffer = io.BytesIO()
-    segno.make(url, error="m", micro=False).save(buffer, kind="png", scale=4, border=2)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return segno.make(url, error="m", micro=False, mask=QR_MASK).matrix
 
 
 class Producer:
@@ -84,6 +85,7 @@ class Producer:
         self.public_url = public_url.rstrip("/")
         self.material = material
         self.sealer = PdfSealer(material, tsa_url=tsa_url)
+        self.composer = Composer(self.css, certificaciones_dir, HEAD)
 
     @classmethod
     def from_settings(cls, certificaciones_dir: str, public_url: str, signing: SigningConfig) -> "Producer":
@@ -99,7 +101,7 @@ class Producer:
             "c": {"folio": job.folio, "unidad": f"{job.unidad_clave} {job.unidad_nombre}",
                   "emitida_local": fechas.fecha_hora(job.emitida),
                   "fecha_corte": fechas.fecha_larga(job.fecha_corte) if job.fecha_corte else None,
-                  "qr": qr_data_uri(self.verification_url(job.codigo)),
+                  "qr": QR_BOX,
                   "url": self.verification_url(job.codigo), "url_raiz": f"{self.public_url}/firma/raiz.pem",
                   "cadena_lineas": cadena_mod.wrap(cadena, 118), "sello_lineas": cadena_mod.wrap(sello, 118),
                   "serie": self.material.serial},
@@ -118,49 +120,40 @@ class Producer:
         return result
 
     def produce_many(self, jobs: list[Job]) -> list[Produced | RenderFailed]:
-        """Signed constancias for `jobs`, in order, laid out in one pass; a job whose template fails
-        gets its RenderFailed in its place and the others are still produced."""
+        """Signed constancias for `jobs`, in order; a job whose template fails gets its RenderFailed
+        in its place and the others are still produced."""
         self.material.check_valid()
-        prepared, parts = [], []
-        for job in jobs:
-            kind = self.kinds[job.tipo]
-            cadena = cadena_mod.build(tipo=job.tipo, folio=job.folio, emitida=job.emitida,
-                                      fecha_corte=job.fecha_corte, unidad=job.unidad_clave, rfc=job.rfc,
-                                      nrp=job.nrp, plantilla=kind.plantilla, serie_certificado=self.material.serial,
-                                      datos=job.datos)
-            sello = self.material.sello(cadena)
-            try:
-                body = self.html(job, cadena, sello)
-            except RenderFailed as err:
-                prepared.append(err)
-                continue
+        return [self._produce_one(job) for job in jobs]
+
+    def _produce_one(self, job: Job) -> Produced | RenderFailed:
+        kind = self.kinds[job.tipo]
+        cadena = cadena_mod.build(tipo=job.tipo, folio=job.folio, emitida=job.emitida,
+                                  fecha_corte=job.fecha_corte, unidad=job.unidad_clave, rfc=job.rfc,
+                                  nrp=job.nrp, plantilla=kind.plantilla, serie_certificado=self.material.serial,
+                                  datos=job.datos)
+        sello = self.material.sello(cadena)
+        try:
+            body = self.html(job, cadena, sello)
             datos_json = cadena_mod.canonical_json(job.datos).encode("utf-8")
-            parts.append(PdfPart(body, f"{kind.titulo} {job.folio}",
-                                 (PdfAttachment("datos.json", datos_json, "Datos de la constancia (JSON canónico)"),)))
-            prepared.append((job, kind, cadena, sello))
-        rendered = iter(render_pdfs(parts, stylesheets=(self.css,), assets=Path(self.folder), head=HEAD))
-        results = []
-        for item in prepared:
-            if isinstance(item, RenderFailed):
-                results.append(item)
-                continue
-            job, kind, cadena, sello = item
-            unsigned = next(rendered)
-            if isinstance(unsigned, Exception):
-                results.append(RenderFailed(f"{type(unsigned).__name__}: {unsigned}"))
-                continue
-            pdf = self.sealer.sign(unsigned)
-            results.append(Produced(folio=job.folio, codigo=job.codigo, pdf=pdf,
-                                    sha256=hashlib.sha256(pdf).hexdigest(), cadena=cadena, sello=sello,
-                                    serie=self.material.serial, plantilla=kind.plantilla))
-        return results
+            unsigned = self.composer.compose(
+                body, plantilla=kind.plantilla, folio=job.folio, title=f"{kind.titulo} {job.folio}",
+                created=job.emitida, qr_modules=qr_modules(self.verification_url(job.codigo)),
+                attachment=("datos.json", datos_json, "Datos de la constancia (JSON canónico)"))
+        except RenderFailed as err:
+            return err
+        except Exception as err:  # an element the renderer does not take, a layout error: nothing issued
+            return RenderFailed(f"{type(err).__name__}: {err}")
+        pdf = self.sealer.sign(unsigned)
+        return Produced(folio=job.folio, codigo=job.codigo, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(),
+                        cadena=cadena, sello=sello, serie=self.material.serial, plantilla=kind.plantilla)
 
 
-def warm_up(producer: Producer) -> None:
-    """One throw-away render and signature: imports, parsed CSS, fonts and signer ready before a batch forks."""
+def warm_up(producer: Producer, unidad_clave: str = "0000", unidad_nombre: str = "Prueba") -> None:
+    """One throw-away constancia of the unit: imports, parsed CSS, font subsets, the kind's model,
+    the unit's frame and the signer ready before a batch forks."""
     from datetime import date, datetime
     job = Job(tipo="situacion_creditos", folio="CSC-2000-000000", codigo="0" * 32, emitida=datetime(2000, 1, 1),
-              fecha_corte=date(2000, 1, 1), unidad_clave="0000", unidad_nombre="Prueba", rfc="XAXX010101000",
+              fecha_corte=date(2000, 1, 1), unidad_clave=unidad_clave, unidad_nombre=unidad_nombre, rfc="XAXX010101000",
               nrp="A0000000000", datos={"patron": {"nrp": "A0000000000", "rfc": "XAXX010101000", "razon_social": "-"},
                                         "creditos": [], "total": "0.00", "total_fmt": "0.00",
                                         "importe_total_fmt": "0.00", "total_letra": "CERO PESOS 00/100 M.N."})

@@ -30,6 +30,10 @@ pages of the whole run.) The result is a list with one ``bytes`` per part, or th
 part raised when rendered alone (a part that breaks the shared pass is found by rendering each part
 separately; the others are unaffected).
 
+``render_with_layout`` returns the laid-out WeasyPrint document of such a pass together with its
+PDF, for a caller that reads the boxes (the constancias' renderer measures its model and lays out
+its frames with it, once).
+
 The base font is DejaVu (Debian ``fonts-dejavu-core``, installed by ``scripts/system-deps.sh``),
 declared with ``@font-face`` as the families ``"Normateca Sans"``/``"Normateca Mono"`` so the
 result does not depend on what fontconfig would pick. WeasyPrint is imported lazily, once per
@@ -240,6 +244,29 @@ def _split(document, count: int) -> list[list]:
     if part != count or current:
         raise RuntimeError("no se pudieron separar las páginas de cada documento")
     return groups
+
+
+def render_with_layout(
+    parts: list[PdfPart],
+    *,
+    stylesheets: tuple[str, ...] = (),
+    assets: Path | None = None,
+    head: str = "",
+    lang: str = "es-MX",
+    write: bool = True,
+):
+    """One pass over ``parts`` as ``render_pdfs`` lays them out, returned whole: the laid-out
+    WeasyPrint document (its page boxes can be read, e.g. to find where an element was placed) and
+    the PDF of all its pages (None with ``write=False``). For callers that reuse a layout (the
+    constancias' frames)."""
+    with _lock:
+        wp = _weasyprint()
+        fetcher = _fetcher(assets)
+        sheets = ([_stylesheet(BASE_CSS, None), _stylesheet(SERIES_CSS, None)]
+                  + [_stylesheet(css, assets) for css in stylesheets])
+        document = wp.HTML(string=_series_html(parts, head, lang), base_url=_base_url(assets),
+                           url_fetcher=fetcher).render(stylesheets=sheets, font_config=_state["fonts"])
+        return document, (document.write_pdf() if write else None)
 
 
 def render_pdfs(
