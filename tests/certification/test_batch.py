@@ -103,7 +103,7 @@ def test_api_job_killed_halfway_is_resumed_by_the_next_poll(app, client, staff, 
     SIGKILL THEN the next poll starts a new one, which ends the lote with exactly one constancia per
     patrón and distinct, gapless folios (SECURITY J-52 through the API)."""
     from docs_service.certification import lotes
-    n = 40
+    n = 200  # enough for the kill to land halfway: a constancia costs a few milliseconds
     load(client, staff["oscar"], [row(i) for i in range(1, n + 1)])
     started = client.post("/api/v1/constancias/lotes", json={"unidad": "3301", "fecha_corte": hoy().isoformat()},
                           headers=auth(staff["oscar"]))

@@ -3,13 +3,13 @@ come from WeasyPrint once (per process, cached by kind version and by the static
 per document only the flow (flow.py) and the file (writer.py) are produced."""
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from pathlib import Path
 
 from lxml import html as lhtml
 
 from ...core.pdf import PdfPart, render_with_layout
-from . import fonts
 from .flow import Typesetter
 from .frame import MissingStyle, build_frame, measure, split
 from .writer import write
@@ -25,6 +25,7 @@ class Composer:
         self.css, self.assets, self.head = css, Path(assets), head
         self.models: dict = {}
         self.frames: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()  # the web process's threads share one Composer
 
     def render(self, body: str):
         """The layout only (a model is measured, never printed)."""
@@ -41,13 +42,16 @@ class Composer:
     def frame(self, plantilla: str, model, head, first_flow):
         key = (plantilla, "".join(lhtml.tostring(e, encoding="unicode") for e in head),
                first_flow.tag, first_flow.get("class"))
-        frame = self.frames.get(key)
-        if frame is None:
-            frame = self.frames[key] = build_frame(head, first_flow, self._frame_css_render(model))
+        with self.lock:
+            frame = self.frames.get(key)
+            if frame is not None:
+                self.frames.move_to_end(key)
+                return frame
+        frame = build_frame(head, first_flow, self._frame_css_render(model))  # WeasyPrint: its own lock
+        with self.lock:
+            self.frames[key] = frame
             while len(self.frames) > FRAMES_KEPT:
                 self.frames.popitem(last=False)
-        else:
-            self.frames.move_to_end(key)
         return frame
 
     def compose(self, body: str, *, plantilla: str, folio: str, title: str, created, qr_modules,
@@ -58,10 +62,8 @@ class Composer:
             model = self.models[plantilla] = measure(body, folio, self.render)
         frame = self.frame(plantilla, model, head, flow[0])
         for attempt in (0, 1):
-            setter = Typesetter(model, frame.flow_top, qr_modules)
             text = "".join(e.text_content() for e in flow) + "".join(f.pattern for f in model.footers) + folio
-            for key in {s.font for s in model.styles.values()} | {f.style.font for f in model.footers}:
-                fonts.face(key, text)  # grown before any glyph id is written
+            setter = Typesetter(model, frame.flow_top, qr_modules, text)
             try:
                 setter.flow(flow)
                 break

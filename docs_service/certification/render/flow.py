@@ -27,8 +27,9 @@ class Page:
 
 
 class Typesetter:
-    def __init__(self, model, flow_top: float, qr_modules=None):
+    def __init__(self, model, flow_top: float, qr_modules=None, text: str = ""):
         self.model = model
+        self.text = text                # the document's whole text: a face is grown for it on first use
         self.pages = [Page()]
         self.y, self.pending = flow_top, 0.0
         self.floats: list[tuple] = []   # (left, right, top, bottom) px, on the current page
@@ -124,10 +125,11 @@ class Typesetter:
 
     # ----- text
     def face(self, key, _text: str = ""):
-        """(resource name, Face); the faces were grown for the document's text before (compose.py)."""
+        """(resource name, Face): the process's subset, grown for this document's text the first time
+        the document uses it, so no glyph id it writes changes afterwards."""
         entry = self.faces.get(key)
         if entry is None:
-            entry = self.faces[key] = (f"F{len(self.faces)}", fonts.face(key))
+            entry = self.faces[key] = (f"F{len(self.faces)}", fonts.face(key, self.text))
         return entry
 
     def runs(self, el, key: tuple, style) -> list:
