@@ -317,15 +317,19 @@ def flag_outdated(document: Document) -> list[Consulta]:
 
 
 def _notify_author(consulta: Consulta, document: Document) -> None:
-    """Tell who registered the consulta, through the notifications area when it is installed."""
+    """Tell who registered the consulta and who answered it (they may review it), through the
+    notifications area when it is installed."""
     from flask import current_app
     if "notifications" not in {a.name for a in current_app.extensions.get("docs_areas", ())}:
         return
     from ..notifications.operations import notify, page_path
-    notify([db.session.get(User, consulta.autor_id)], "cita_desactualizada",
+    people = [db.session.get(User, uid) for uid in {consulta.autor_id, consulta.respondida_por_id} if uid]
+    notify(people, "cita_desactualizada",
            f"La consulta {consulta.folio} cita una versión de {document.clave} que ya no está vigente",
            enlace=page_path("consultations_pages.detail", folio=consulta.folio),
-           detalle="Revise la respuesta: la versión citada fue sustituida o el documento abrogado.",
+           detalle="Revise la respuesta: la versión citada fue sustituida o el documento abrogado. Puede "
+                   "actualizar las citas a la versión vigente, confirmar que la respuesta sigue aplicando o "
+                   "responder de nuevo.",
            clave=f"cita_desactualizada:{consulta.id}:{document.id}:{document.versions[-1].numero}")
 
 

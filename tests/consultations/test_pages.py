@@ -122,6 +122,11 @@ def test_a_subdelegacion_consultor_sees_and_answers_what_its_unit_answers(app, c
     patron = client.post("/api/v1/consultas", json=body, headers=auth).get_json()["folio"]
     general = client.post("/api/v1/consultas", json={"tipo": "general", "asunto": "Plazo", "descripcion": "Caso",
                                                      "solicitante": "33"}, headers=auth).get_json()["folio"]
+    elsewhere = client.post("/api/v1/consultas", json={**body, "competente": "1601"}, headers=auth).get_json()["folio"]
+    login("cony")  # nobody answers for 1601 yet: the page says so instead of offering the central level
+    html = client.get(f"/consultas/{elsewhere}").get_data(as_text=True)
+    assert 'data-testid="sin-consultores"' in html and 'name="asignado"' not in html
+    client.get("/logout")
     login("sofi")
     inbox = client.get("/consultas").get_data(as_text=True)
     assert patron in inbox and general not in inbox

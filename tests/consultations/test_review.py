@@ -53,6 +53,9 @@ def test_citations_updated_to_the_version_in_force(app, client, users, people, f
     numero = publish(client, people, flagged["doc"], MANUAL_V2.replace("cuarenta y ocho", "setenta y dos"))
     before, etag = read(client, people["cony"], folio)
     assert before["citas_desactualizadas"] is True
+    for who in ("cony", "cruz"):  # its author and its answerer are told
+        notices = client.get("/api/v1/notificaciones", headers=h(people[who])).get_json()["items"]
+        assert [n["tipo"] for n in notices if folio in n["titulo"]] == ["cita_desactualizada"], who
     assert review(client, cora, folio, "actualizar_citas", etag).status_code == 403
     assert review(client, people["cruz"], folio, "borrar", etag).status_code == 422
     assert review(client, people["cruz"], folio, "actualizar_citas", '"consulta-1-v1"').status_code == 409
@@ -106,3 +109,13 @@ def test_answered_again_replacing_text_and_citations(client, people, flagged):  
     assert body["respuesta"] == "Setenta y dos horas." and body["citas_desactualizadas"] is False
     assert [(c["version"], c["numeral"]) for c in body["citas"]] == [(numero, "7.3.1.1")]
     assert body["respondida_por"]["usuario"] == "cruz"
+
+
+def test_an_abrogated_document_cannot_be_moved_to(client, people, flagged):  # noqa: F811
+    abrogated = act(client, people["tito"], flagged["doc"], 2, "abrogar", comentario="Queda sin efectos.")
+    assert abrogated.status_code == 200, abrogated.get_json()
+    before, etag = read(client, people["cony"], flagged["folio"])
+    assert before["citas_desactualizadas"] is True and before["citas"][0]["motivo"] == "documento abrogado"
+    refused = review(client, people["cruz"], flagged["folio"], "actualizar_citas", etag)
+    assert refused.status_code == 422 and "abrogado" in refused.get_json()["message"]
+    assert read(client, people["cony"], flagged["folio"])[0] == before

@@ -39,6 +39,17 @@ document.addEventListener("DOMContentLoaded", function () {
     return label;
   }
 
+  // Enter in the rest of the form answers (the form's first button is "Buscar", for the search box)
+  var responder = form.querySelector("button[name=responder]");
+  form.querySelectorAll(".enviar input").forEach(function (input) {
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" && responder && form.requestSubmit) {
+        e.preventDefault();
+        form.requestSubmit(responder);
+      }
+    });
+  });
+
   form.addEventListener("submit", function (e) {
     if (!e.submitter || e.submitter.name !== "buscar") { return; }
     e.preventDefault();
