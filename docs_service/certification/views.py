@@ -83,12 +83,14 @@ def _form_params(form) -> tuple[str, dict]:
         return tipo, _situacion_params(form)
     elif tipo == "certificacion_pago":
         if not form.get("pago", "").isdigit() or len(form["pago"]) > 9:
-            raise InvalidInput("Indique el número de la certificación de pago.", code="pago_requerido")
+            raise InvalidInput("Indique el número de la certificación de pago.", code="pago_requerido",
+                               errors={"pago": ["Número de la certificación de pago, solo dígitos."]})
         params["pago"] = int(form["pago"])
     else:
         params["clave"] = form.get("clave", "").strip()[:32] or None
         if not form.get("version", "").isdigit() or len(form["version"]) > 6:
-            raise InvalidInput("Indique el número de versión.", code="version_requerida")
+            raise InvalidInput("Indique el número de versión.", code="version_requerida",
+                               errors={"version": ["Número de la versión publicada, solo dígitos."]})
         params["version"] = int(form["version"])
     return tipo, params
 
@@ -119,7 +121,7 @@ def _situacion_params(form) -> dict:
 @bp.route("/constancias", methods=["GET", "POST"])
 @policy(roles(*LECTORES))
 def index():
-    status = 200
+    status, errores = 200, {}
     if request.method == "POST":
         require(g.user.has_role(*ops.EMISORES))
         try:
@@ -127,6 +129,7 @@ def index():
             constancia, _again = ops.emit(g.user, tipo, params, request.form.get("idempotencia") or None)
         except DomainError as err:
             status = reject(err)
+            errores = err.errors if isinstance(err.errors, dict) else {}
         else:
             flash(f"Constancia emitida con folio {constancia.folio}.", "info")
             return redirect(url_for(".detail", folio=constancia.folio), 303)
@@ -141,7 +144,7 @@ def index():
     filtros = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in filters.items()}
     return render_template("certification/index.html", constancias=constancias, total=total, pagina=pagina,
                            ultima=last, filtros=filtros, tipos=ETIQUETAS, estados=ESTADOS, form=request.form,
-                           idempotencia=secrets.token_urlsafe(16), hoy=hoy(),
+                           idempotencia=secrets.token_urlsafe(16), hoy=hoy(), errores=errores,
                            puede_emitir=g.user.has_role(*ops.EMISORES)), status
 
 

@@ -42,6 +42,9 @@ def test_missing_and_unknown_nrp_are_named(app, client, staff, users, login):
     text = both.get_data(as_text=True)
     assert both.status_code == 422
     assert "Indique el registro patronal (NRP)." in text and "Indique la fecha de corte." in text
+    assert re.search(r'<input id="nrp"[^>]*aria-invalid="true" aria-describedby="nrp-error"', text)
+    assert re.search(r'<input id="fecha_corte"[^>]*aria-describedby="fecha_corte_ayuda fecha_corte-error"', text)
+    assert 'id="nrp-error" data-testid="error-nrp">Indique el registro patronal (NRP).</span>' in text
     no_nrp = _post(client, token, tipo="situacion_creditos", nrp="", fecha_corte=hoy().isoformat())
     assert no_nrp.status_code == 422 and "Indique el registro patronal" in no_nrp.get_data(as_text=True)
     assert "AAAA-MM-DD" not in no_nrp.get_data(as_text=True)
