@@ -26,6 +26,10 @@ def test_emit_open_qr_url_and_verify_uploads(live_server, page, users, tmp_path,
     sign_in(page, base, "oscar", PASSWORD)
     page.goto(f"{base}/constancias")
     problems = page_problems(page, axe_source)
+    assert page.is_visible("input[name=nrp]")  # situación de créditos is the default tipo
+    page.get_by_role("button", name="Emitir constancia").click()  # without an NRP
+    assert page.get_by_test_id("error-nrp").inner_text() == "Indique el registro patronal (NRP)."
+    problems += page_problems(page, axe_source)
     page.check("input[name=tipo][value=copia_certificada]")
     assert not page.is_visible("input[name=nrp]")  # only the chosen tipo's fieldset
     page.fill("input[name=clave]", "9312-003-012")
