@@ -80,7 +80,7 @@ def test_every_role_walks_its_pages(live_server, browser, users, axe_source, vie
         "rita": ["/", "/bandeja", v["revision"]],
         "tito": ["/", "/bandeja"],
         "vale": ["/"],
-        "oscar": ["/", "/acuses", v["publicado"], "/constancias/lotes", "/no-existe"],
+        "oscar": ["/", "/acuses", v["publicado"], "/constancias", "/constancias/lotes", "/verificacion", "/no-existe"],
         "cony": ["/", "/documentos", f"/documentos?vigente_al={fechas.hoy().isoformat()}"],
         "aldo": ["/", "/difusion", v["publicado"]],
         "adela": ["/", "/admin/usuarios", "/admin/usuarios/nuevo", f"/admin/usuarios/{oscar_id}"],
