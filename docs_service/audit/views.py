@@ -9,6 +9,7 @@ from flask import Blueprint, Response, flash, render_template, request, stream_w
 from ..core.access import policy, roles
 from ..core.api_helpers import paginate
 from ..core.fechas import iso_local
+from ..core.exports import safe_cell
 from . import labels, queries
 
 bp = Blueprint("audit_pages", __name__, template_folder="templates")
@@ -60,12 +61,6 @@ def _detail(entry) -> str:
     return "; ".join(f"{k}: {v}" for k, v in data.items()) if isinstance(data, dict) else str(data)
 
 
-def _cell(text) -> str:
-    """Neutralise spreadsheet formulas in free text."""
-    text = "" if text is None else str(text)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @bp.route("/auditoria.csv")
 @policy(AUDITORS)
 def trail_csv():
@@ -81,9 +76,9 @@ def trail_csv():
         for entry in queries.iter_rows(stmt):
             out.seek(0)
             out.truncate()
-            writer.writerow([entry.id, iso_local(entry.fecha), _cell(entry.actor), entry.roles, entry.accion,
-                             labels.accion(entry.accion), entry.objeto_tipo or "", _cell(entry.objeto_id or ""),
-                             entry.resultado, _cell(entry.detalle), entry.request_id or "", entry.ip or "", entry.hash])
+            writer.writerow([entry.id, iso_local(entry.fecha), safe_cell(entry.actor), entry.roles, entry.accion,
+                             labels.accion(entry.accion), entry.objeto_tipo or "", safe_cell(entry.objeto_id or ""),
+                             entry.resultado, safe_cell(entry.detalle), entry.request_id or "", entry.ip or "", entry.hash])
             yield out.getvalue()
 
     response = Response(stream_with_context(generate()), mimetype="text/csv; charset=utf-8")

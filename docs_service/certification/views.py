@@ -19,6 +19,7 @@ from ..core.db import db, writes
 from ..core.errors import DomainError, InvalidInput, NotFound
 from ..core.fechas import hoy, iso_local
 from ..core.pages import refuse, reject
+from ..core.exports import safe_cell
 from . import operations as ops
 from . import queries, verify
 from .api import pdf_response
@@ -148,19 +149,13 @@ def index():
                            puede_emitir=g.user.has_role(*ops.EMISORES)), status
 
 
-def _cell(text) -> str:
-    """Neutralise spreadsheet formulas in free text."""
-    text = "" if text is None else str(text)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 CSV_COLUMNS = (
     ("folio", lambda c: c.folio), ("tipo", lambda c: c.tipo),
     ("tipo_etiqueta", lambda c: ETIQUETAS.get(c.tipo, c.tipo)), ("estado", lambda c: c.estado),
-    ("unidad", lambda c: c.unidad.clave), ("nrp", lambda c: c.nrp or ""), ("referencia", lambda c: _cell(c.referencia)),
+    ("unidad", lambda c: c.unidad.clave), ("nrp", lambda c: c.nrp or ""), ("referencia", lambda c: safe_cell(c.referencia)),
     ("fecha_corte", lambda c: c.fecha_corte.isoformat() if c.fecha_corte else ""),
     ("emitida", lambda c: iso_local(c.emitida)), ("revocada", lambda c: iso_local(c.revocada)),
-    ("motivo_revocacion", lambda c: _cell(c.motivo_revocacion)),
+    ("motivo_revocacion", lambda c: safe_cell(c.motivo_revocacion)),
     ("sustituida_por", lambda c: c.sustituida_por.folio if c.sustituida_por else ""), ("sha256", lambda c: c.sha256))
 
 

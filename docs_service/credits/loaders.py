@@ -8,6 +8,7 @@ from flask import Response, g, stream_with_context
 from ..core.access import require
 from ..core.api_helpers import etag_of
 from ..core.errors import NotFound
+from ..core.exports import safe_cell
 from . import operations as ops
 from . import queries
 from .labels import INCIDENCIAS
@@ -55,15 +56,9 @@ def csv_response(stmt, columns, filename: str) -> Response:
     return response
 
 
-def _safe(value) -> str:
-    """Neutralise spreadsheet formulas in exported text (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 CREDIT_COLUMNS = [
     ("numero", lambda c: c.numero), ("nrp", lambda c: c.patron.nrp), ("rfc", lambda c: c.patron.rfc),
-    ("razon_social", lambda c: _safe(c.patron.razon_social)), ("subdelegacion", lambda c: c.unidad.clave),
+    ("razon_social", lambda c: safe_cell(c.patron.razon_social)), ("subdelegacion", lambda c: c.unidad.clave),
     ("concepto", lambda c: c.concepto), ("td", lambda c: c.td), ("origen", lambda c: c.origen),
     ("periodo", lambda c: c.periodo), ("importe_historico", lambda c: c.importe_historico),
     ("actualizacion", lambda c: c.actualizacion), ("recargos", lambda c: c.recargos), ("multa", lambda c: c.multa),
@@ -74,12 +69,12 @@ CREDIT_COLUMNS = [
     ("incidencia", lambda c: INCIDENCIAS.get(c.inc or "", "")), ("subdelegacion_nombre", lambda c: c.unidad.nombre),
 ]
 PATRON_COLUMNS = [
-    ("nrp", lambda p: p.nrp), ("rfc", lambda p: p.rfc), ("razon_social", lambda p: _safe(p.razon_social)),
+    ("nrp", lambda p: p.nrp), ("rfc", lambda p: p.rfc), ("razon_social", lambda p: safe_cell(p.razon_social)),
     ("tipo_persona", lambda p: p.tipo_persona), ("modalidad", lambda p: p.modalidad),
     ("municipio", lambda p: p.municipio), ("subdelegacion", lambda p: p.unidad.clave),
 ]
 PAYMENT_COLUMNS = [
-    ("id", lambda p: p.id), ("origen", lambda p: p.origen), ("referencia", lambda p: _safe(p.referencia)),
+    ("id", lambda p: p.id), ("origen", lambda p: p.origen), ("referencia", lambda p: safe_cell(p.referencia)),
     ("nrp", lambda p: p.nrp), ("periodo", lambda p: p.periodo), ("credito", lambda p: p.credito_numero or ""),
     ("fecha_pago", lambda p: p.fecha_pago), ("importe_cop", lambda p: p.importe_cop),
     ("importe_rcv", lambda p: p.importe_rcv), ("importe_total", lambda p: p.importe_total),

@@ -16,6 +16,7 @@ from ..core.db import db
 from ..core.errors import DomainError, NotFound, StaleVersion
 from ..core.fechas import hoy
 from ..core.pages import refuse
+from ..core.exports import safe_cell
 from ..documents.loaders import visible_version
 from ..documents.models import Version
 from ..documents.queries import sees_drafts
@@ -110,17 +111,12 @@ def coverage_csv(version_id):
     writer = csv.writer(out)
     writer.writerow(["clave_unidad", "unidad", "ooad", "estado", "fecha_limite", "recibido"])
     for a in rows:
-        writer.writerow([a.unidad.clave, _cell(unit_name(a.unidad)), queries.ooad_of(a.unidad),
+        writer.writerow([a.unidad.clave, safe_cell(unit_name(a.unidad)), queries.ooad_of(a.unidad),
                          ACUSES["vencido" if a.vencido else a.estado], fechas.fecha(a.fecha_limite),
                          fechas.fecha_hora(a.recibido) if a.recibido else ""])
     name = f"acuses_{version.document.clave}_v{version.numero}.csv"
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-def _cell(text: str) -> str:
-    """Neutralise spreadsheet formulas in free text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 @bp.route("/difusion/<int:version_id>/recordatorio", methods=["POST"])
