@@ -1,20 +1,18 @@
 """Reads of the audit trail, shared by the API, the page and the CSV export."""
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
 from ..core.db import db
-from ..core.fechas import ZONA
+from ..core.fechas import ZONA, inicio_del_dia
 from .models import AuditEntry
 
 FILTERS = ("accion", "actor", "objeto_tipo", "objeto_id", "resultado")
 
 
 def _utc(day: date, zone) -> datetime:
-    """Midnight starting `day` in `zone`, as the naive UTC the trail stores."""
-    if zone is None:
-        return datetime.combine(day, time.min)
-    return datetime.combine(day, time.min, tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
+    """Midnight starting `day` in `zone` (UTC when none), as the naive UTC the trail stores."""
+    return inicio_del_dia(day, zone or timezone.utc)
 
 
 def trail_stmt(filters: dict, *, zone=None):

@@ -1,12 +1,12 @@
 """Reads of the registry shared by the API list, the page and its CSV export: the constancias a user
 may see (an operativo, its unit's; titular, admin and auditor, all), filtered, newest first."""
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, timedelta
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import defer
 
 from ..core.db import db
-from ..core.fechas import ZONA
+from ..core.fechas import inicio_del_dia
 from .models import Constancia
 
 FILTERS = ("folio", "nrp", "tipo", "estado", "desde", "hasta")
@@ -14,11 +14,6 @@ FILTERS = ("folio", "nrp", "tipo", "estado", "desde", "hasta")
 
 def sees_all(user) -> bool:
     return user.has_role("titular", "admin", "auditor")
-
-
-def _utc(day: date) -> datetime:
-    """Midnight starting a Mexico City day, as the naive UTC the registry stores."""
-    return datetime.combine(day, time.min, tzinfo=ZONA).astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def constancias_stmt(user, *, folio: str | None = None, nrp: str | None = None, tipo: str | None = None,
@@ -36,9 +31,9 @@ def constancias_stmt(user, *, folio: str | None = None, nrp: str | None = None, 
     if estado:
         stmt = stmt.where(Constancia.estado == estado)
     if desde:
-        stmt = stmt.where(Constancia.emitida >= _utc(desde))
+        stmt = stmt.where(Constancia.emitida >= inicio_del_dia(desde))
     if hasta:
-        stmt = stmt.where(Constancia.emitida < _utc(hasta + timedelta(days=1)))
+        stmt = stmt.where(Constancia.emitida < inicio_del_dia(hasta + timedelta(days=1)))
     return stmt
 
 

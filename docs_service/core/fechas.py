@@ -2,7 +2,7 @@
 es-MX text (`27/11/2026`, `27 de noviembre de 2026`, 24-hour times). Timestamps are stored as naive
 UTC (`core.db.utcnow`); vigencia and plazo dates are Mexican calendar days. Pages (Jinja filters)
 and messages that name a date both format through here, so they read the same."""
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -16,6 +16,12 @@ def local(value: datetime) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     return value.astimezone(ZONA)
+
+
+def inicio_del_dia(day: date, zone=ZONA) -> datetime:
+    """Midnight starting `day` in `zone` (Mexico City by default), as the naive UTC timestamps are
+    stored in: the lower bound of a day filter (`< inicio_del_dia(day + 1 día)` is its upper bound)."""
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def hoy() -> date:
