@@ -1,11 +1,13 @@
 """Search API: full text over the normative corpus, by numeral, by type, as in force on a date."""
-from flask import g
+from flask import current_app, g
 from flask.views import MethodView
 
 from ..core.blueprint import Blueprint
 from ..core.access import AUTHENTICATED, policy
 from .queries import SearchArgs, search
-from .schemas import SearchOut, SearchQuery
+from .schemas import SearchOut, SearchQuery, dump_answer
+
+SEARCH_QUERY = SearchQuery()  # one instance: webargs would build (deep-copy) a schema per request from the class
 
 blp = Blueprint("busqueda", __name__, url_prefix="/api/v1",
                 description="Búsqueda de texto completo en la normatividad, vigente a una fecha.")
@@ -14,11 +16,12 @@ blp = Blueprint("busqueda", __name__, url_prefix="/api/v1",
 @blp.route("/busqueda")
 class Search(MethodView):
     @policy(AUTHENTICATED)
-    @blp.arguments(SearchQuery, location="query")
+    @blp.arguments(SEARCH_QUERY, location="query")
     @blp.response(200, SearchOut)
     @blp.alt_response(400, description="Consulta inválida (vacía, demasiado larga, comillas o paréntesis sin cerrar…).")
     @blp.alt_response(403, description="Búsqueda en borradores sin un rol del flujo normativo.")
     @blp.alt_response(503, description="Índice de búsqueda no disponible (falta o está dañado).")
     def get(self, args):
         """Buscar en la normatividad (vigente al día indicado; facetas por tipo y área)"""
-        return search(g.user, SearchArgs(**args))
+        # SearchOut documents the answer; the hot path dumps it without marshmallow (same JSON)
+        return current_app.json.response(dump_answer(search(g.user, SearchArgs(**args))))

@@ -62,3 +62,22 @@ class SearchOut(Schema):
     facetas = fields.Nested(Facets)
     vigente_al = fields.Date()
     sugerencia = fields.String(allow_none=True, metadata={"description": "«¿Quiso decir…?» cuando no hay resultados."})
+
+
+ITEM_DATES = ("vigente_desde", "vigente_hasta")
+
+
+def dump_answer(answer: dict) -> dict:
+    """`SearchOut().dump(answer)` without marshmallow, for the hot search endpoint: the answer built
+    by queries.search already holds JSON types except its dates (a test keeps both identical)."""
+    items = []
+    for item in answer["items"]:
+        out = dict(item)
+        for name in ITEM_DATES:
+            value = out[name]
+            out[name] = value.isoformat() if value is not None else None
+        items.append(out)
+    facets = answer["facetas"]
+    return {"total": answer["total"], "items": items,
+            "facetas": {name: facets[name] for name in ("tipo", "area") if name in facets},
+            "vigente_al": answer["vigente_al"].isoformat(), "sugerencia": answer["sugerencia"]}

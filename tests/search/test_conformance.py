@@ -173,3 +173,21 @@ def test_odd_but_valid_queries_never_500(client, consultor, q):
     response = client.get("/api/v1/busqueda", query_string={"q": q},
                           headers={"Authorization": f"Bearer {consultor}"})
     assert response.status_code in (200, 400), (q, response.get_json())
+
+
+def test_plain_answer_is_what_the_schema_dumps(app, corpus, consultor):
+    """The endpoint dumps its answer without marshmallow (hot path); it must stay byte for byte what
+    SearchOut (the documented schema) gives, for hits, no hits with a suggestion, and numerales."""
+    from sqlalchemy import select
+
+    from docs_service.accounts.models import User
+    from docs_service.core.db import db
+    from docs_service.search.queries import SearchArgs, search
+    from docs_service.search.schemas import SearchOut, dump_answer
+    with app.test_request_context():
+        user = db.session.scalar(select(User).where(User.nombre == "cora"))
+        for q, extra in (("notificación", {}), ("notifcacion", {}), ("7.3.1.1", {"historico": True}),
+                         ("citatorio horas", {"historico": True}), ("tributa*", {})):
+            answer = search(user, SearchArgs(q=q, por_pagina=50, **extra))
+            assert dump_answer(answer) == SearchOut().dump(answer), q
+            assert app.json.dumps(dump_answer(answer)) == app.json.dumps(SearchOut().dump(answer)), q
