@@ -143,11 +143,11 @@ class PostgresEngine:
                 conn.execute(text(f"DROP TABLE IF EXISTS {name}"))
 
     def _reader(self):
-        """The connection of the caller's session when there is one (a request already holds it:
-        no second checkout and reset per search), else one of our own."""
+        """The unit of work's connection when there is one (a request already holds it, begun by the
+        token check: no second checkout, no ORM session), else one of our own."""
         if has_app_context():
             from ..core.db import db
-            return nullcontext(db.session.connection())
+            return nullcontext(db.connection())
         return self.sql.connect()
 
     def fingerprints(self) -> dict:
@@ -159,7 +159,7 @@ class PostgresEngine:
         def bind(value):
             name = f"p{len(params)}"
             params[name] = value
-            return f":{name}"
+            return f"%({name})s"
         if isinstance(node, q.Term):
             return f"tsv @@ to_tsquery('simple', {bind(_lexeme(node.term))})"
         if isinstance(node, q.Phrase):
@@ -194,42 +194,45 @@ class PostgresEngine:
         return " | ".join(parts)
 
     def search(self, request: Request) -> Result:
+        """One statement, run on the driver (psycopg placeholders; psycopg prepares a statement
+        the connection has run a few times)."""
         parsed = request.query
         params = {"states": list(request.states)}
-        where = ["estado = ANY(:states)"]
+        where = ["estado = ANY(%(states)s)"]
         for name in ("tipo", "area", "clave"):
             value = getattr(request, name)
             if value:
                 params[name] = value
-                where.append(f"{name} = :{name}")
+                where.append(f"{name} = %({name})s")
         if request.day is not None:
             params["day"] = request.day
-            where.append("desde <= :day AND hasta >= :day")
+            where.append("desde <= %(day)s AND hasta >= %(day)s")
         params["numeral"] = parsed.numeral or ""
         if parsed.expr is None:
-            where.append("numeral = :numeral")
+            where.append("numeral = %(numeral)s")
         else:
             where.append(self._compile(parsed.expr, params))
         rank_q = self._rank_query(parsed)
         params["rank_q"] = rank_q
         # normalisation 2: rank / length, so a short section outranks the whole version
-        rank = "ts_rank(tsv, to_tsquery('simple', :rank_q), 2)" if rank_q else "0"
+        rank = "ts_rank(tsv, to_tsquery('simple', %(rank_q)s), 2)" if rank_q else "0"
         condition = " AND ".join(where)
-        boost = " + CASE WHEN numeral = :numeral THEN :boost ELSE 0 END" if parsed.numeral else ""
+        boost = " + CASE WHEN numeral = %(numeral)s THEN %(boost)s ELSE 0 END" if parsed.numeral else ""
         params.update(limit=request.limit, offset=request.offset, boost=NUMERAL_BOOST)
         # One statement, one pass over the matches: rank them once, take the page (then its
         # payloads, never carried through the sort of every match) and count the facets.
-        sql = text(f"""WITH matched AS MATERIALIZED (
+        sql = f"""WITH matched AS MATERIALIZED (
                 SELECT id, tipo, area, {rank}{boost} AS score FROM {TABLE} WHERE {condition}),
-            page AS (SELECT id, score FROM matched ORDER BY score DESC, id COLLATE "C" LIMIT :limit OFFSET :offset)
+            page AS (SELECT id, score FROM matched ORDER BY score DESC, id COLLATE "C"
+                     LIMIT %(limit)s OFFSET %(offset)s)
             SELECT page.id, page.score, t.payload, NULL AS tipo, NULL AS area,
                    row_number() OVER (ORDER BY page.score DESC, page.id COLLATE "C") AS n
               FROM page JOIN {TEXTS} t ON t.id = page.id
             UNION ALL
-            SELECT NULL, NULL, NULL, tipo, area, count(*) FROM matched GROUP BY GROUPING SETS ((tipo), (area), ())""")
+            SELECT NULL, NULL, NULL, tipo, area, count(*) FROM matched GROUP BY GROUPING SETS ((tipo), (area), ())"""
         try:
             with self._reader() as conn:
-                rows = conn.execute(sql, params).all()
+                rows = conn.connection.driver_connection.execute(sql, params).fetchall()
         except Exception as err:
             if not self.available():
                 raise IndexUnavailable() from err
