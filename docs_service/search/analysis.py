@@ -130,9 +130,30 @@ def _candidate_spans(text: str, wanted_terms, prefixes):
     if not heads:
         return []
     folded = fold(text)
-    if len(folded) != len(text) or any(len(fold(c)) != 1 for c in set(text) if not c.isascii()):
+    if not _keeps_positions(text, folded):
         return [m.span() for m in WORD.finditer(text)]
     return [m.span() for m in _heads_pattern(heads).finditer(folded)]
+
+
+NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ONE_TO_ONE: dict = {}  # non-ASCII character -> whether folding leaves exactly one character
+
+
+def _keeps_positions(text: str, folded: str) -> bool:
+    """Whether every character of `text` folds to exactly one (so offsets in `folded` are offsets
+    in `text`); each distinct character is checked once per process."""
+    if len(folded) != len(text):
+        return False
+    if folded is text or text.isascii():
+        return True
+    known = _ONE_TO_ONE
+    for c in set(NON_ASCII.findall(text)):
+        same = known.get(c)
+        if same is None:
+            same = known[c] = len(fold(c)) == 1
+        if not same:
+            return False
+    return True
 
 
 def highlight(text: str, wanted_terms: set[str], prefixes: tuple = (), size: int = 240) -> tuple[str, list]:
