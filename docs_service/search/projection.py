@@ -19,7 +19,7 @@ DOCUMENT_COLUMNS = (Document.id, Document.clave, Document.tipo, Document.area, D
                     Document.palabras_clave, Document.abrogado_desde)
 VERSION_COLUMNS = (Version.id, Version.documento_id, Version.numero, Version.estado, Version.vigente_desde,
                    Version.vigente_hasta)
-SECTION_COLUMNS = (Section.version_id, Section.orden, Section.numeral, Section.titulo, Section.texto)
+SECTION_COLUMNS = (Section.version_id, Section.orden, Section.numeral, Section.titulo, Section.texto, Section.nivel)
 
 
 def _vigencia(version, document) -> tuple[date, date]:
@@ -56,7 +56,7 @@ def _finish(entry: Entry, title_words: list, body_words: list) -> Entry:
     raw = "\x1f".join(str(v) for v in (entry.id, entry.documento_id, entry.version_id, entry.clave, entry.tipo,
                                         entry.area, entry.titulo, entry.version, entry.numeral, entry.heading,
                                         entry.text, entry.estado, entry.desde, entry.hasta, entry.orden,
-                                        entry.vigente_desde, entry.vigente_hasta))
+                                        entry.vigente_desde, entry.vigente_hasta, entry.title_terms))
     entry.digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     return entry
 
@@ -79,12 +79,20 @@ def version_entries(document, version, sections) -> list[Entry]:
     entries = []
     keywords = document.palabras_clave or ""
     whole_text, whole_words = [keywords], analysis.words(keywords)
+    parents = []  # (nivel, heading words) of the sections that enclose the current one
     for position, section in enumerate(sections, 1):
         numeral, heading, text = section.numeral or "", section.titulo or "", section.texto or ""
         heading_words, text_words = analysis.words(heading), analysis.words(text)
+        level = getattr(section, "nivel", None) or 1
+        while parents and parents[-1][0] >= level:
+            parents.pop()
+        # a sub-item without a heading of its own ("c) Bienes inmuebles." under "5. Tipos de
+        # embargo") is found by its parent's heading too: indexed as its title, never shown
+        title_words = heading_words or (parents[-1][1] if parents else [])
+        parents.append((level, heading_words))
         entries.append(_finish(Entry(id=f"{version.id}:{position}:{section.orden}", numeral=numeral,
                                      heading=heading, text=text, orden=position, **common),
-                               heading_words, text_words))
+                               title_words, text_words))
         whole_text.append(" ".join(p for p in (numeral, heading, text) if p))
         whole_words += analysis.words(numeral) + heading_words + text_words
     entries.append(_finish(Entry(id=f"{version.id}:{WHOLE}", numeral="", heading="", text="\n".join(whole_text),
