@@ -156,11 +156,12 @@ def _time_queries(run, qs, rounds: int) -> list[float]:
     return samples
 
 
-def _service(engine: str, corpus, qs, rounds, db_url, tmp) -> tuple[dict, object]:
+def _service(engine: str, corpus, qs, rounds, db_url, tmp) -> tuple[dict, object, str]:
+    """Build the service on the corpus (rows, `search reindex`) and time the 50 queries through the
+    test client (the whole request, in-process: no socket). Returns (result, app, token)."""
     from docs_service import create_app
     from docs_service.core.migrate import upgrade
     from docs_service.search import operations
-    from docs_service.search.engine import get_engine
     config = {"INSTANCE": str(tmp / "instance"), "SECRET_KEY": "bench", "SEARCH_BACKEND": engine,
               "SEARCH_INDEX_DIR": str(tmp / "search_index")}
     if db_url:
@@ -194,10 +195,73 @@ def _service(engine: str, corpus, qs, rounds, db_url, tmp) -> tuple[dict, object
     result = {"entries": entries, "indexing_s": round(indexing, 2), "entries_per_s": round(entries / indexing, 1),
               "index_bytes": size, **_percentiles(samples),
               "queries_with_hits": sum(1 for t in totals.values() if t)}
+    return result, app, token
+
+
+def _close_service(app, engine: str) -> None:
+    from docs_service.search.engine import get_engine
     if engine == "postgres":
         get_engine(app).drop()
     app.extensions["docs_engine"].dispose()
-    return result, app
+
+
+def _operation(app, qs, rounds) -> dict:
+    """The service's search layer in-process, no HTTP: the operation the view calls
+    (`queries.search`: parse, rights, engine, items with highlights, facets, total, suggestion) and
+    the plain dump the view returns, in one app context, as the bench user."""
+    from sqlalchemy import select
+
+    from docs_service.accounts.models import User
+    from docs_service.core.db import db, finish
+    from docs_service.search.queries import SearchArgs, search
+    from docs_service.search.schemas import dump_answer
+    with app.test_request_context():
+        user = db.session.scalar(select(User).where(User.nombre == "bench"))
+
+        def run(params):
+            day = date.fromisoformat(params["vigente_al"]) if "vigente_al" in params else None
+            dump_answer(search(user, SearchArgs(q=params["q"], vigente_al=day)))
+        samples = _time_queries(run, qs, rounds)
+        finish(True)
+    return _percentiles(samples)
+
+
+def _peer(engine: str, corpus, tmp: Path, db_url):
+    from benchmarks import search_peer
+    if engine == "tantivy":
+        return search_peer.TantivyPeer(corpus, tmp / "peer")
+    if engine == "whoosh":
+        return search_peer.WhooshPeer(corpus, tmp / "peer")
+    return search_peer.PostgresPeer(corpus, db_url)
+
+
+def _same_work(app, engine, corpus, qs, rounds, db_url, tmp, token, port: int) -> dict:
+    """The second baseline (benchmarks/search_peer.py): the bare engine doing the service's work,
+    in-process against the service's operation, and behind a minimal Flask app on the same server
+    (waitress, same threads) against the service's whole request."""
+    from benchmarks import search_peer
+    from docs_service.core.fechas import hoy
+    today = hoy()  # the service's default day
+    peer = _peer(engine, corpus, tmp, db_url)
+    try:
+        same = _time_queries(lambda p: peer.search(p["q"], date.fromisoformat(p["vigente_al"]) if "vigente_al" in p
+                                                   else today), qs, rounds)
+        check = search_peer.token_checker(sqlite_path=str(tmp / "instance" / "docs_service.db"), pg_url=db_url)
+        peer_flask = search_peer.peer_app(peer.search, check, today)
+        ports, closers = {}, []
+        for name, served in (("service", app), ("peer", peer_flask)):
+            bound, close = search_peer.serve(served, port + len(ports) if port else 0)
+            ports[name] = bound
+            closers.append(close)
+        try:
+            http = search_peer.http_times(ports, qs, rounds, token)
+        finally:
+            for close in closers:
+                close()
+    finally:
+        peer.close()
+    return {"bare_same_work": _percentiles(same), "service_http": _percentiles(http["service"]),
+            "peer_http": _percentiles(http["peer"])}
 
 
 # --- bare engines ------------------------------------------------------------------------------
@@ -375,7 +439,11 @@ def _pg_schema_url(base: str):
     return f"{base}{sep}options=-csearch_path%3D{schema}", drop
 
 
-def run(sections: int = 20000, engines=None, rounds: int = 3) -> dict:
+def _ratio(a: float, b: float):
+    return round(a / b, 2) if b else None
+
+
+def run(sections: int = 20000, engines=None, rounds: int = 3, port: int = 0) -> dict:
     os.environ.setdefault("DOCS_SERVICE_LOG_LEVEL", "WARNING")
     pg_base = os.environ.get("DOCS_SERVICE_BENCH_POSTGRES_URL") or os.environ.get("DOCS_SERVICE_TEST_POSTGRES_URL")
     engines = engines or (["tantivy", "whoosh"] + (["postgres"] if pg_base else []))
@@ -386,13 +454,17 @@ def run(sections: int = 20000, engines=None, rounds: int = 3) -> dict:
              "postgres": ("ratio_p95 <= 1.3", lambda s, r: r <= 1.3)}
     for engine in engines:
         tmp = Path(tempfile.mkdtemp(prefix=f"bench-search-{engine}-"))
-        drops = []
+        drops, app = [], None
         try:
             db_url = None
             if engine == "postgres":
                 db_url, drop = _pg_schema_url(pg_base)
                 drops.append(drop)
-            service, _app = _service(engine, corpus, qs, rounds, db_url, tmp)
+            service, app, token = _service(engine, corpus, qs, rounds, db_url, tmp)
+            operation = _operation(app, qs, rounds)
+            same = _same_work(app, engine, corpus, qs, rounds, db_url, tmp, token, port)
+            _close_service(app, engine)
+            app = None
             if engine == "tantivy":
                 bare = _bare_tantivy(corpus, qs, rounds, tmp / "bare")
             elif engine == "whoosh":
@@ -403,15 +475,32 @@ def run(sections: int = 20000, engines=None, rounds: int = 3) -> dict:
             if engine == "postgres":
                 demo_url, drop = _pg_schema_url(pg_base)
                 drops.append(drop)
-            ratio = round(service["p95_ms"] / bare["p95_ms"], 2) if bare["p95_ms"] else None
-            entry = {"service": service, "bare": bare, "ratio_p95": ratio,
-                     "ratio_p50": round(service["p50_ms"] / bare["p50_ms"], 2) if bare["p50_ms"] else None,
-                     "mrr_at_10": relevance(engine, tmp, demo_url)}
+            ratio = _ratio(service["p95_ms"], bare["p95_ms"])
+            entry = {
+                "service": service, "bare": bare,
+                # the goal's ratio: the service's whole request (test client, in-process) over the bare
+                # engine's query with highlights, called in-process
+                "ratio_p95": ratio, "ratio_p50": _ratio(service["p50_ms"], bare["p50_ms"]),
+                # the search layer alone (queries.search + dump, no HTTP) over the bare engine doing the
+                # same work (filters, page with highlights, total, facets), both in-process
+                "operation": operation, "bare_same_work": same["bare_same_work"],
+                "ratio_p95_operation_vs_bare_same_work": _ratio(operation["p95_ms"], same["bare_same_work"]["p95_ms"]),
+                "ratio_p50_operation_vs_bare_same_work": _ratio(operation["p50_ms"], same["bare_same_work"]["p50_ms"]),
+                # whole requests over HTTP on the same waitress: the service vs the peer (bare engine,
+                # same work, token checked by hand, json.dumps)
+                "service_http": same["service_http"], "peer_http": same["peer_http"],
+                "ratio_p95_http_vs_peer": _ratio(same["service_http"]["p95_ms"], same["peer_http"]["p95_ms"]),
+                "ratio_p50_http_vs_peer": _ratio(same["service_http"]["p50_ms"], same["peer_http"]["p50_ms"]),
+                "mrr_at_10": relevance(engine, tmp, demo_url)}
             if engine in goals:
                 text_goal, check = goals[engine]
-                entry.update(goal=text_goal, met=bool(ratio is not None and check(service["p95_ms"], ratio)))
+                entry.update(goal=text_goal, met=bool(ratio is not None and check(service["p95_ms"], ratio)),
+                             met_against_peer=bool(entry["ratio_p95_http_vs_peer"] is not None and check(
+                                 same["service_http"]["p95_ms"], entry["ratio_p95_http_vs_peer"])))
             report["engines"][engine] = entry
         finally:
+            if app is not None:
+                _close_service(app, engine)
             for drop in drops:
                 drop()
             shutil.rmtree(tmp, ignore_errors=True)
@@ -424,9 +513,12 @@ def main(argv=None):
     parser.add_argument("--large", action="store_true", help="200,000 sections")
     parser.add_argument("--engines", default="", help="tantivy,whoosh,postgres (default: all available)")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--port", type=int, default=0,
+                        help="first of two local ports for the service and the peer under waitress (default: any free)")
     args = parser.parse_args(argv)
     engines = [e for e in args.engines.split(",") if e] or None
-    print(json.dumps(run(200000 if args.large else args.sections, engines, args.rounds), indent=2, ensure_ascii=False))
+    print(json.dumps(run(200000 if args.large else args.sections, engines, args.rounds, args.port), indent=2,
+                     ensure_ascii=False))
 
 
 if __name__ == "__main__":
