@@ -46,8 +46,9 @@ def payload(entry: Entry) -> str:
         "desde": entry.desde.isoformat(), "hasta": entry.hasta.isoformat()}, ensure_ascii=False)
 
 
-def _finish(entry: Entry, title_words: list, body_words: list) -> Entry:
-    """Fill the analysed forms from surface words already computed, and the fingerprint."""
+def _finish(entry: Entry, title_words: list, body_words: list, inherited: bool = False) -> Entry:
+    """Fill the analysed forms from surface words already computed, and the fingerprint (which
+    covers the indexed title when it is not the entry's own heading)."""
     stop, stem = analysis.STOP_WORDS, analysis.stem
     entry.title_terms = " ".join(stem(w) for w in title_words if w not in stop)
     entry.body_terms = " ".join(stem(w) for w in body_words if w not in stop)
@@ -56,7 +57,8 @@ def _finish(entry: Entry, title_words: list, body_words: list) -> Entry:
     raw = "\x1f".join(str(v) for v in (entry.id, entry.documento_id, entry.version_id, entry.clave, entry.tipo,
                                         entry.area, entry.titulo, entry.version, entry.numeral, entry.heading,
                                         entry.text, entry.estado, entry.desde, entry.hasta, entry.orden,
-                                        entry.vigente_desde, entry.vigente_hasta, entry.title_terms))
+                                        entry.vigente_desde, entry.vigente_hasta)
+                   + ((entry.title_terms,) if inherited else ()))
     entry.digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     return entry
 
@@ -88,11 +90,12 @@ def version_entries(document, version, sections) -> list[Entry]:
             parents.pop()
         # a sub-item without a heading of its own ("c) Bienes inmuebles." under "5. Tipos de
         # embargo") is found by its parent's heading too: indexed as its title, never shown
-        title_words = heading_words or (parents[-1][1] if parents else [])
+        inherited = bool(not heading_words and parents and parents[-1][1])
+        title_words = parents[-1][1] if inherited else heading_words
         parents.append((level, heading_words))
         entries.append(_finish(Entry(id=f"{version.id}:{position}:{section.orden}", numeral=numeral,
                                      heading=heading, text=text, orden=position, **common),
-                               title_words, text_words))
+                               title_words, text_words, inherited))
         whole_text.append(" ".join(p for p in (numeral, heading, text) if p))
         whole_words += analysis.words(numeral) + heading_words + text_words
     entries.append(_finish(Entry(id=f"{version.id}:{WHOLE}", numeral="", heading="", text="\n".join(whole_text),
