@@ -104,20 +104,22 @@ async def _retry_stalled(queue) -> int:
 
 def enqueue(app, lote_id: int) -> int:
     """Queue a job for every block of the lote with something left to emit and no job waiting or
-    running for it. Returns how many were queued."""
+    running for it. Returns how many were queued.
+
+    The jobs are listed before the blocks are read: a block's items are stored before its job is
+    marked done, so a job that ends in between leaves its block without anything left (read after
+    it), never a block with work whose job is no longer listed (queued again for nothing)."""
     from . import batch
     ensure_schema(app)
-    session = app.extensions["docs_db"]()
-    try:
-        spans = batch.blocks_in(session, lote_id)
-    finally:
-        session.close()
-    if not spans:
-        return 0
     queued = 0
     with _guard, _queue.replace_connector(_connector(app)) as queue, queue.open():
         busy = {(job.task_kwargs.get("lote_id"), job.task_kwargs.get("first"))
                 for status in ("todo", "doing") for job in queue.job_manager.list_jobs(task=TASK, status=status)}
+        session = app.extensions["docs_db"]()
+        try:
+            spans = batch.blocks_in(session, lote_id)
+        finally:
+            session.close()
         for first, last in spans:
             if (lote_id, first) in busy:
                 continue
