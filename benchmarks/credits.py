@@ -16,6 +16,7 @@ Size: `python benchmarks/credits.py --n 1000000` (default 10,000, or DOCS_SERVIC
 `--pagos-de 100000` makes the payment file cover only the first 100,000 credits."""
 import argparse
 import csv
+from collections import Counter
 import itertools
 import json
 import os
@@ -33,14 +34,29 @@ DEFAULT_N = int(os.environ.get("DOCS_SERVICE_BENCH_CREDITS_N", "10000"))
 PG_URL = os.environ.get("DOCS_SERVICE_BENCH_POSTGRES_URL")
 
 
-def _write_files(folder: Path, n: int, paid: int | None = None):
+def _payments(n: int, paid: int | None, count: int | None):
+    """PROCESAR rows over the first `paid` credits; with `count`, exactly that many rows: further
+    passes over the same credits (other folios) until there are enough."""
+    from docs_service.credits.generator import credit_rows, payment_rows
+    if not count:
+        yield from payment_rows(itertools.islice(credit_rows(n, 11), paid or n), 11)
+        return
+    for seed in itertools.count(11):
+        for row in payment_rows(itertools.islice(credit_rows(n, 11), paid or n), seed):
+            yield row
+            count -= 1
+            if count == 0:
+                return
+
+
+def _write_files(folder: Path, n: int, paid: int | None = None, count: int | None = None):
     sys.path.insert(0, str(ROOT))
-    from docs_service.credits.generator import COLUMNS, PAYMENT_COLUMNS, credit_rows, payment_rows, write_csv
+    from docs_service.credits.generator import COLUMNS, PAYMENT_COLUMNS, credit_rows, write_csv
     credits, payments = folder / "creditos.csv", folder / "pagos.csv"
     with open(credits, "w", encoding="utf-8", newline="") as stream:
         write_csv(credit_rows(n, 11), COLUMNS, stream)
     with open(payments, "w", encoding="utf-8", newline="") as stream:
-        write_csv(payment_rows(itertools.islice(credit_rows(n, 11), paid or n), 11), PAYMENT_COLUMNS, stream)
+        write_csv(_payments(n, paid, count), PAYMENT_COLUMNS, stream)
     return credits, payments
 
 
@@ -82,8 +98,19 @@ def child_app(url: str, credits: str, payments: str, folder: str, lookups: int) 
         out["conciliation_s"] = time.perf_counter() - t0
         out["payments"] = record.filas
         out["applied"], out["duplicates"], out["unmatched"] = record.aplicados, record.duplicados, record.sin_credito
-        from sqlalchemy import select, text
-        from docs_service.credits.models import Credit, Patron
+        out.update(_lookups(app, lookups))
+    return out
+
+
+def _lookups(app, lookups: int) -> dict:
+    """p95 of the API's search by NRP (first page) and detail by número vs the bare indexed SELECT,
+    for credits picked at random among the first 2,000 stored (so big patrones are picked as often
+    as their share of the credits)."""
+    from sqlalchemy import func, select, text
+    from docs_service.core.db import db, transaction
+    from docs_service.credits.models import Credit, Patron
+    out = {}
+    with app.app_context():
         sample = db.session.execute(select(Patron.nrp, Credit.numero).join(Credit, Credit.patron_id == Patron.id)
                                     .limit(2000)).all()
         db.session.close()
@@ -115,11 +142,86 @@ def child_app(url: str, credits: str, payments: str, folder: str, lookups: int) 
         for kind in ("nrp", "numero"):
             out[f"lookup_{kind}_p95_ms"] = round(_p95(app_times[kind]) * 1000, 2)
             out[f"lookup_{kind}_bare_p95_ms"] = round(_p95(bare_times[kind]) * 1000, 3)
+            out[f"lookup_{kind}_p50_ms"] = round(statistics.median(app_times[kind]) * 1000, 2)
+            out[f"lookup_{kind}_bare_p50_ms"] = round(statistics.median(bare_times[kind]) * 1000, 3)
+        biggest = Counter(nrp for nrp, _n in sample).most_common(1)[0][0]
+        with app.app_context():
+            out["lookup_biggest_patron_credits"] = db.session.scalar(
+                select(func.count()).select_from(Credit).join(Patron, Credit.patron_id == Patron.id)
+                .where(Patron.nrp == biggest))
     return out
 
 
 def _p95(values):
     return statistics.quantiles(values, n=20)[-1] if len(values) >= 20 else max(values)
+
+
+def child_lookup(url: str, n: str, folder: str, lookups: str) -> dict:
+    """Lookups over N credits on PostgreSQL, loaded by the fast bare path (not the service's import):
+    the generator's rows COPied into the migrated `patrones` and `creditos` with their indexes
+    dropped during the load and created again after it, then ANALYZE and VACUUM."""
+    n, lookups = int(n), int(lookups)
+    app = _app(url, folder)
+    import psycopg
+    from docs_service.credits.generator import credit_rows
+    t0 = time.perf_counter()
+    with app.app_context():
+        from sqlalchemy import select
+        from docs_service.accounts.models import Unit
+        from docs_service.core.db import db
+        units = dict(db.session.execute(select(Unit.clave, Unit.id)).all())
+        db.session.close()
+    dsn = url.replace("postgresql+psycopg://", "postgresql://")
+    schema = dsn.rsplit("search_path%3D", 1)[1]
+    patrones_tsv, creditos_tsv = Path(folder) / "patrones.tsv", Path(folder) / "creditos.tsv"
+    ids, now = {}, "2026-06-30 12:00:00"
+    with open(patrones_tsv, "w", encoding="utf-8") as pf, open(creditos_tsv, "w", encoding="utf-8") as cf:
+        for i, r in enumerate(credit_rows(n, 11)):
+            unit = units[r["subdelegacion"]]
+            patron_id = ids.get(r["nrp"])
+            if patron_id is None:
+                patron_id = ids[r["nrp"]] = len(ids) + 1
+                tipo = "F" if len(r["rfc"]) == 13 else "M"
+                pf.write(f"{patron_id}\t{r['nrp']}\t{r['rfc']}\t{r['razon_social']}\t{tipo}\t{r['nrp'][8:10]}\t"
+                         f"{r['nrp'][:3]}\t{unit}\tt\t{now}\n")
+            cf.write("\t".join((str(i + 1), r["numero"], str(patron_id), str(unit), r["concepto"], r["td"], r["origen"],
+                                r["periodo"], r["importe_historico"], r["actualizacion"], r["recargos"], r["multa"],
+                                r["gastos_ejecucion"], r["importe_total"], r["saldo"], r["fecha_emision"],
+                                r["fecha_notificacion"] or "\\N", r["fase"], "2026-06-30", "t", now, "1", "",
+                                "f", "f", "f", "f")) + "\n")
+    generated = time.perf_counter() - t0
+    credit_cols = ("id, numero, patron_id, unidad_id, concepto, td, origen, periodo, importe_historico, actualizacion, "
+                   "recargos, multa, gastos_ejecucion, importe_total, saldo, fecha_emision, fecha_notificacion, fase, "
+                   "fase_desde, sintetico, creado, lock, observaciones, en_aclaracion, interes_fiscal_garantizado, "
+                   "pae_suspendido, en_condonacion")
+    patron_cols = "id, nrp, rfc, razon_social, tipo_persona, modalidad, municipio, unidad_id, sintetico, creado"
+    t1 = time.perf_counter()
+    with psycopg.connect(dsn) as conn:
+        indexes = conn.execute("SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = %s "
+                               "AND i.tablename IN ('patrones', 'creditos') AND NOT EXISTS (SELECT 1 FROM "
+                               "pg_constraint c WHERE c.conname = i.indexname)", (schema,)).fetchall()
+        for name, _definition in indexes:
+            conn.execute(f'DROP INDEX "{schema}"."{name}"')
+        for table, cols, path in (("patrones", patron_cols, patrones_tsv), ("creditos", credit_cols, creditos_tsv)):
+            with open(path, encoding="utf-8") as stream, conn.cursor().copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                while block := stream.read(1 << 20):
+                    copy.write(block)
+        for _name, definition in indexes:
+            conn.execute(definition)
+        for table in ("patrones", "creditos"):
+            conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+        conn.commit()
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE patrones")
+        conn.execute("VACUUM ANALYZE creditos")
+    loaded = time.perf_counter() - t1
+    patrones_tsv.unlink()
+    creditos_tsv.unlink()
+    out = {"credits": n, "patrones": len(ids), "load": "generator rows COPied into the migrated tables, indexes "
+           "dropped during the load and created after (the fast bare path, not the service's import)",
+           "generate_s": round(generated, 1), "copy_index_vacuum_s": round(loaded, 1)}
+    out.update(_lookups(app, lookups))
+    return out
 
 
 def child_bare(url: str, credits: str) -> dict:
@@ -212,15 +314,31 @@ def run_backend(backend: str, n: int, folder: Path, credits: Path, payments: Pat
     }
 
 
-def run(n: int = DEFAULT_N, lookups: int = 200, paid: int | None = None) -> dict:
+def run(n: int = DEFAULT_N, lookups: int = 200, paid: int | None = None, count: int | None = None,
+        backends=("sqlite", "postgres")) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-creditos-") as tmp:
         folder = Path(tmp)
-        credits, payments = _write_files(folder, n, paid)
-        results = [run_backend("sqlite", n, folder, credits, payments, lookups)]
-        if PG_URL:
-            results.append(run_backend("postgres", n, folder, credits, payments, lookups))
-    return {"benchmark": "credits", "n": n, "payments_over_first_n_credits": paid or n, "results": results,
+        credits, payments = _write_files(folder, n, paid, count)
+        results = []
+        for backend in backends:
+            if backend == "sqlite" or PG_URL:
+                results.append(run_backend(backend, n, folder, credits, payments, lookups))
+    return {"benchmark": "credits", "n": n, "payments_over_first_n_credits": paid or n, "payments_rows": count,
+            "results": results, "load_average": os.getloadavg(),
             "note": "PostgreSQL runs only with DOCS_SERVICE_BENCH_POSTGRES_URL set"}
+
+
+def run_lookup(n: int, lookups: int) -> dict:
+    """Lookup by NRP and by número over N credits on PostgreSQL (fast bare load, see child_lookup)."""
+    if not PG_URL:
+        return {"benchmark": "credits_lookup", "error": "needs DOCS_SERVICE_BENCH_POSTGRES_URL"}
+    tag = f"bench_{os.getpid()}_lookup"
+    with tempfile.TemporaryDirectory(prefix="bench-creditos-") as tmp:
+        try:
+            result = _spawn("lookup", _pg_schema(PG_URL, tag), n, tmp, lookups)
+        finally:
+            _drop_pg_schema(PG_URL, tag)
+    return {"benchmark": "credits_lookup", "backend": "postgres", **result, "load_average": os.getloadavg()}
 
 
 def main(argv):
@@ -229,14 +347,26 @@ def main(argv):
     parser.add_argument("--lookups", type=int, default=200)
     parser.add_argument("--pagos-de", type=int, dest="paid",
                         help="the payment file covers only the first N credits (conciliation of a smaller file)")
+    parser.add_argument("--pagos", type=int, dest="count",
+                        help="the payment file has exactly N rows (more passes over the credits, other folios)")
+    parser.add_argument("--backends", default="sqlite,postgres", help="sqlite, postgres or both (default)")
+    parser.add_argument("--lookup-n", type=int, dest="lookup_n",
+                        help="only the lookups, over N credits on PostgreSQL loaded by COPY (e.g. 3000000)")
     parser.add_argument("--child", nargs="+")
     args = parser.parse_args(argv)
     if args.child:
         kind, *rest = args.child
-        result = child_app(rest[0], rest[1], rest[2], rest[3], int(rest[4])) if kind == "app" else child_bare(*rest)
+        if kind == "app":
+            result = child_app(rest[0], rest[1], rest[2], rest[3], int(rest[4]))
+        else:
+            result = child_lookup(*rest) if kind == "lookup" else child_bare(*rest)
         print(json.dumps(result))
         return 0
-    print(json.dumps(run(args.n, args.lookups, args.paid), indent=2, ensure_ascii=False))
+    if args.lookup_n:
+        print(json.dumps(run_lookup(args.lookup_n, args.lookups), indent=2, ensure_ascii=False))
+        return 0
+    print(json.dumps(run(args.n, args.lookups, args.paid, args.count, tuple(args.backends.split(","))), indent=2,
+                     ensure_ascii=False))
     return 0
 
 

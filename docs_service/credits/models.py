@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer,
-                        Numeric, String, Text)
+                        Numeric, String, Text, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Unit
@@ -60,6 +60,12 @@ class Credit(Base):
         CheckConstraint("saldo >= 0 AND importe_total >= 0", name="importes"),
         Index("ix_creditos_unidad_id_fase", "unidad_id", "fase"),
         Index("ix_creditos_patron_id_periodo", "patron_id", "periodo"),
+        # A patrón's list in número order without sorting all its credits (search by NRP).
+        Index("ix_creditos_patron_id_numero", "patron_id", "numero"),
+        # Conciliation: the open credits of a (patrón, periodo, concepto) in número order; paid ones
+        # leave the index, so a big patrón's key costs what is still open at its start.
+        Index("ix_creditos_abiertos", "patron_id", "periodo", "concepto", "numero",
+              sqlite_where=text("saldo > 0"), postgresql_where=text("saldo > 0")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -265,7 +271,9 @@ class Payment(Base):
     __table_args__ = (CheckConstraint("origen IN ('PROCESAR', 'SIPARE', 'CERTIFICADO')", name="origen"),
                       CheckConstraint("estado IN " + _in(PAYMENT_STATES), name="estado"),
                       Index("ix_pagos_nrp_periodo", "nrp", "periodo"),
-                      Index("ix_pagos_origen_referencia", "origen", "referencia"))
+                      # referencia first: a chunk's duplicate check by its referencias uses it whatever
+                      # the planner believes of one origen's share of the table
+                      Index("ix_pagos_referencia_origen", "referencia", "origen"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     archivo_id: Mapped[int | None] = mapped_column(ForeignKey("pago_archivos.id"), index=True)

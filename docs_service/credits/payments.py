@@ -4,18 +4,20 @@ certificación de pagos no captados. A file's SHA-256 is unique and a payment's 
 NRP, periodo) applies once, so nothing is applied twice."""
 import hashlib
 import json
+from collections import Counter
+from functools import lru_cache
 from datetime import date
 from decimal import Decimal
 
-from types import SimpleNamespace
-
-from sqlalchemy import Date, String, bindparam, func, insert, select, update
+from sqlalchemy import select
 
 from ..core.db import db, utcnow
 from ..core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from . import ids, rules
 from .csvio import RowError, money, open_rows, parse_date
 from .importer import REPORT_CAP
+from .matching import OpenCredits
+from .payment_writes import applied_before, insert_payments, insert_rows, update_credits
 from .models import Credit, CreditEvent, Patron, Payment, PaymentApplication, PaymentCertification, PaymentFile
 from .operations import record_event, transition
 from .phases import NON_TERMINAL, step_for
@@ -35,6 +37,12 @@ ALIASES = {"nrp": "registro_patronal", "reg_pat": "registro_patronal", "folio_su
 CHUNK = 1000
 
 
+@lru_cache(maxsize=4096)
+def _fecha(text: str, day: date) -> date:
+    """A payment date (a file repeats a few dates many times); a bad one raises, and is not kept."""
+    return parse_date(text, "fecha_pago", today=day)
+
+
 def parse_payment(formato: str, row: dict, day: date) -> dict:
     try:
         nrp = ids.nrp(row["registro_patronal"])
@@ -51,7 +59,7 @@ def parse_payment(formato: str, row: dict, day: date) -> dict:
             credito = ids.numero_credito(credito)
         except ids.IdError as err:
             raise RowError("credito", str(err)) from None
-    fecha = parse_date(row["fecha_pago"], "fecha_pago", today=day)
+    fecha = _fecha(row["fecha_pago"], day)
     if formato == "procesar":
         referencia = row["folio"]
         cop = money(row["importe_cop"], "importe_cop", centavos=True)
@@ -120,23 +128,25 @@ def import_payments(actor, stream, nombre: str, formato: str, progress=None) -> 
 
 
 def _conciliate(chunk, record: PaymentFile):
-    """Conciliate one chunk with set-based statements: one read of the candidate credits, then
-    inserts of payments, applications and events and one executemany UPDATE of the credits touched
-    (guarded by their lock, so a concurrent change makes the whole file fail rather than be lost)."""
+    """Conciliate one chunk with set-based statements: one read of the chunk's payments already
+    applied, one read of the open credits its keys need (matching.OpenCredits: by NRP + periodo +
+    concepto on an index, never all of a patrón's credits), then inserts of payments, applications
+    and events and one executemany UPDATE of the credits touched (guarded by their lock, so a
+    concurrent change makes the whole file fail rather than be lost)."""
     session = db.session
     session.flush()
     conn = session.connection()
     refs = {p["referencia"] for _l, p in chunk}
-    seen = {(r.origen, r.referencia, r.nrp, r.periodo) for r in conn.execute(
-        select(Payment.origen, Payment.referencia, Payment.nrp, Payment.periodo)
-        .where(Payment.referencia.in_(refs), Payment.estado != "duplicado"))}
-    nrps = {p["nrp"] for _l, p in chunk}
-    credits: dict[tuple, list] = {}
-    for row in conn.execute(select(Credit.id, Credit.numero, Credit.concepto, Credit.saldo, Credit.fase, Credit.lock,
-                                   Credit.periodo, Patron.nrp).join(Patron, Credit.patron_id == Patron.id)
-                            .where(Patron.nrp.in_(nrps), Credit.fase.in_(NON_TERMINAL)).order_by(Credit.numero)):
-        credits.setdefault((row.nrp, row.periodo), []).append(SimpleNamespace(**row._asdict(), old_lock=row.lock,
-                                                                              fase_desde=None, motivo=None))
+    origen = chunk[0][1]["origen"]
+    seen = applied_before(conn, origen, refs)
+    wanted, numeros = Counter(), set()
+    for _line, data in chunk:
+        if data["credito_numero"]:
+            numeros.add(data["credito_numero"])
+        else:
+            wanted[(data["nrp"], data["periodo"])] += 1
+    credits = OpenCredits(conn)
+    credits.load({p["nrp"] for _l, p in chunk}, wanted, numeros)
     rows, plans, touched = [], [], {}
     for line, data in chunk:
         key = (data["origen"], data["referencia"], data["nrp"], data["periodo"])
@@ -147,7 +157,7 @@ def _conciliate(chunk, record: PaymentFile):
             record.duplicados += 1
             continue
         seen.add(key)
-        parts, applied, left_open = plan_payment(data, credits.get((data["nrp"], data["periodo"]), []))
+        parts, applied, left_open = plan_payment(data, credits.candidates(data))
         for credit, _part, _before in parts:
             touched[credit.id] = credit
         estado = _outcome(applied, data["importe_cop"] + data["importe_rcv"], left_open)
@@ -157,7 +167,7 @@ def _conciliate(chunk, record: PaymentFile):
             record.sin_credito += 1
         else:
             record.aplicados += 1
-    ids = conn.execute(insert(Payment).returning(Payment.id, sort_by_parameter_order=True), rows).scalars().all()
+    ids = insert_payments(conn, rows)
     applications, events, today = [], [], rules.today()
     for pago_id, data, parts in zip(ids, rows, plans):
         for credit, part, before in parts:
@@ -173,17 +183,9 @@ def _conciliate(chunk, record: PaymentFile):
                 events.append(_event(credit.id, "pagar", credit.fase, step.to, fecha, fundamento, {"motivo": "pago"}))
                 credit.fase, credit.fase_desde, credit.motivo = step.to, fecha, "pago"
     if applications:
-        conn.execute(insert(PaymentApplication.__table__), applications)
-        conn.execute(insert(CreditEvent.__table__), events)
-        table = Credit.__table__
-        update_stmt = (update(table).where(table.c.id == bindparam("b_id"), table.c.lock == bindparam("b_old"))
-                       .values(saldo=bindparam("b_saldo"), fase=bindparam("b_fase"), lock=bindparam("b_lock"),
-                               fase_desde=func.coalesce(bindparam("b_desde", type_=Date), table.c.fase_desde),
-                               motivo=func.coalesce(bindparam("b_motivo", type_=String), table.c.motivo)))
-        result = conn.execute(update_stmt, [{"b_id": c.id, "b_old": c.old_lock, "b_saldo": c.saldo, "b_fase": c.fase,
-                                             "b_lock": c.old_lock + 1, "b_desde": c.fase_desde, "b_motivo": c.motivo}
-                                            for c in touched.values()])
-        if conn.dialect.supports_sane_multi_rowcount and result.rowcount != len(touched):
+        insert_rows(conn, PaymentApplication.__table__, applications)
+        insert_rows(conn, CreditEvent.__table__, events)
+        if update_credits(conn, touched.values()) != len(touched):
             raise Conflict("Otros cambios tocaron los créditos durante la conciliación; importe de nuevo el archivo.",
                            code="conflicto_de_version")
 
@@ -202,15 +204,17 @@ def _outcome(applied: Decimal, paid: Decimal, left_open: bool) -> str:
     return "parcial" if left_open else "aplicado"
 
 
-def plan_payment(data, candidates) -> tuple[list, Decimal, bool]:
+def plan_payment(data, open_credits) -> tuple[list, Decimal, bool]:
     """Split a payment over its candidate credits: the COP amount to COP credits and the RCV amount to
-    RCV credits, in número order (only the credit the payment names, if it names one). Lowers each
-    candidate's `saldo`; returns ([(credit, part, saldo before)], total applied, a credit keeps a saldo)."""
-    if data.get("credito_numero"):
-        candidates = [c for c in candidates if c.numero == data["credito_numero"]]
+    RCV credits, in número order (only the credit the payment names, if it names one).
+    `open_credits(concepto)` yields the candidates of a concepto in número order (see `listed`).
+    Lowers each candidate's `saldo`; returns ([(credit, part, saldo before)], total applied, a credit
+    keeps a saldo)."""
     parts, applied, left_open = [], Decimal("0.00"), False
     for concepto, amount in (("COP", data["importe_cop"]), ("RCV", data["importe_rcv"])):
-        for credit in (c for c in candidates if c.concepto == concepto and c.saldo > 0 and c.fase in NON_TERMINAL):
+        for credit in open_credits(concepto):
+            if credit.saldo <= 0 or credit.fase not in NON_TERMINAL:
+                continue
             if amount <= 0:
                 left_open = True
                 break
@@ -225,11 +229,18 @@ def plan_payment(data, candidates) -> tuple[list, Decimal, bool]:
     return parts, applied, left_open
 
 
+def listed(data, candidates):
+    """`open_credits` for plan_payment over a list of credits already read (in número order)."""
+    if data.get("credito_numero"):
+        candidates = [c for c in candidates if c.numero == data["credito_numero"]]
+    return lambda concepto: (c for c in candidates if c.concepto == concepto)
+
+
 def apply_payment(payment: Payment, candidates: list[Credit], actor=None) -> Payment:
     """Apply one payment through the ORM (a certified payment): same split as a file's payments."""
     data = {"credito_numero": payment.credito_numero, "importe_cop": payment.importe_cop,
             "importe_rcv": payment.importe_rcv}
-    parts, applied, left_open = plan_payment(data, candidates)
+    parts, applied, left_open = plan_payment(data, listed(data, candidates))
     for credit, part, before in parts:
         db.session.add(PaymentApplication(pago_id=payment.id, credito_id=credit.id, importe=part,
                                           saldo_anterior=before, saldo_nuevo=credit.saldo))
