@@ -122,9 +122,12 @@ def _lookups(app, lookups: int) -> dict:
         headers = {"Authorization": f"Bearer {secret}"}
         rng = random.Random(3)
         picks = [rng.choice(sample) for _ in range(lookups)]
-        app_times, bare_times = {"nrp": [], "numero": []}, {"nrp": [], "numero": []}
+        app_times, bare_times = {"nrp": [], "numero": []}, {"nrp": [], "numero": [], "nrp_count": []}
         bare_sql = {"nrp": text("SELECT c.* FROM creditos c JOIN patrones p ON p.id = c.patron_id WHERE p.nrp = :v "
                                 "ORDER BY c.numero LIMIT 20"),
+                    # what the API adds to the bare page: the list's total
+                    "nrp_count": text("SELECT count(*) FROM creditos c JOIN patrones p ON p.id = c.patron_id "
+                                      "WHERE p.nrp = :v"),
                     "numero": text("SELECT c.*, p.* FROM creditos c JOIN patrones p ON p.id = c.patron_id "
                                    "WHERE c.numero = :v")}
         engine = app.extensions["docs_engine"]
@@ -139,11 +142,15 @@ def _lookups(app, lookups: int) -> dict:
                     t0 = time.perf_counter()
                     conn.execute(bare_sql[kind], {"v": value}).all()
                     bare_times[kind].append(time.perf_counter() - t0)
+                t0 = time.perf_counter()
+                conn.execute(bare_sql["nrp_count"], {"v": nrp}).all()
+                bare_times["nrp_count"].append(time.perf_counter() - t0)
         for kind in ("nrp", "numero"):
             out[f"lookup_{kind}_p95_ms"] = round(_p95(app_times[kind]) * 1000, 2)
             out[f"lookup_{kind}_bare_p95_ms"] = round(_p95(bare_times[kind]) * 1000, 3)
             out[f"lookup_{kind}_p50_ms"] = round(statistics.median(app_times[kind]) * 1000, 2)
             out[f"lookup_{kind}_bare_p50_ms"] = round(statistics.median(bare_times[kind]) * 1000, 3)
+        out["lookup_nrp_bare_count_p95_ms"] = round(_p95(bare_times["nrp_count"]) * 1000, 3)
         biggest = Counter(nrp for nrp, _n in sample).most_common(1)[0][0]
         with app.app_context():
             out["lookup_biggest_patron_credits"] = db.session.scalar(
