@@ -16,6 +16,7 @@ from .phases import NON_TERMINAL
 COLUMNS = "id, numero, concepto, saldo, fase, lock, periodo, patron_id"
 BRANCHES = 200  # keys per statement (SQLite allows 500 terms in a compound SELECT)
 PER_PAYMENT = 2  # credits read first per payment of a key (a payment often closes more than one)
+FLOORS = 200_000  # keys whose floor is kept between chunks
 MORE = 64  # credits per extra read of a key whose first ones were used up
 # Literal `saldo > 0`: SQLite uses a partial index only when the query repeats its condition.
 _OPEN = "saldo > 0 AND fase IN (" + ", ".join(f"'{p}'" for p in NON_TERMINAL) + ")"
@@ -68,8 +69,12 @@ class OpenCredits:
     """The chunk's view of the open credits it touches (one object per credit, so a credit's saldo
     lowered by one payment is what the next payment of the chunk sees)."""
 
-    def __init__(self, conn):
+    def __init__(self, conn, floors: dict | None = None):
         self.conn, self.by_id, self.keys, self.patrones, self.named = conn, {}, {}, {}, {}
+        # Per key, a número at or below which this import has seen every open credit closed: the
+        # next chunk reads from there (on PostgreSQL a credit paid in this transaction leaves a
+        # dead index entry that every later read of its key would otherwise step over).
+        self.floors = {} if floors is None else floors
         self.postgres = conn.dialect.name == "postgresql"
 
     def _credit(self, row) -> OpenCredit:
@@ -103,7 +108,7 @@ class OpenCredits:
 
     def _read(self, keys):
         entries = [self.keys[key] for key in keys]
-        after = [e.items[-1].numero if e.items else "" for e in entries]
+        after = [e.items[-1].numero if e.items else self.floors.get(k, "") for k, e in zip(keys, entries)]
         if self.postgres:
             statement = _FIRST_OPEN_PG
             params = {"p": [k[0] for k in keys], "v": [k[1] for k in keys], "c": [k[2] for k in keys], "n": after,
@@ -121,6 +126,20 @@ class OpenCredits:
             entry = self.keys[key]
             entry.complete = len(rows) < entry.wanted
             entry.items.extend(rows)
+
+    def close(self):
+        """Move each key's floor past the credits now closed at the start of its list."""
+        floors = self.floors
+        if len(floors) > FLOORS:  # memory stays flat; a key that loses its floor reads from its start
+            floors.clear()
+        for key, entry in self.keys.items():
+            floor = None
+            for credit in entry.items:
+                if credit.saldo > 0 and credit.fase in NON_TERMINAL:
+                    break
+                floor = credit.numero
+            if floor is not None:
+                floors[key] = floor
 
     def candidates(self, data):
         """For plan_payment: concepto → the payment's open credits in número order, read on demand."""

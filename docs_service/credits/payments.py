@@ -104,7 +104,7 @@ def import_payments(actor, stream, nombre: str, formato: str, progress=None) -> 
                          importado_por_id=getattr(actor, "id", None))
     db.session.add(record)
     db.session.flush()
-    report, day, chunk = [], rules.today(), []
+    report, day, chunk, floors = [], rules.today(), [], {}
     for line, row, ragged in rows:
         record.filas += 1
         try:
@@ -116,10 +116,10 @@ def import_payments(actor, stream, nombre: str, formato: str, progress=None) -> 
             if len(report) < REPORT_CAP:
                 report.append({"fila": line, "campo": err.campo, "mensaje": err.mensaje, "nivel": "error"})
         if len(chunk) >= CHUNK:
-            _conciliate(chunk, record)
+            _conciliate(chunk, record, floors)
             chunk = []
     if chunk:
-        _conciliate(chunk, record)
+        _conciliate(chunk, record, floors)
     record.reporte = json.dumps(report, ensure_ascii=False)
     db.session.flush()
     payments_imported.send(record, actor=actor, formato=formato, filas=record.filas, aplicados=record.aplicados,
@@ -127,7 +127,7 @@ def import_payments(actor, stream, nombre: str, formato: str, progress=None) -> 
     return record
 
 
-def _conciliate(chunk, record: PaymentFile):
+def _conciliate(chunk, record: PaymentFile, floors: dict):
     """Conciliate one chunk with set-based statements: one read of the chunk's payments already
     applied, one read of the open credits its keys need (matching.OpenCredits: by NRP + periodo +
     concepto on an index, never all of a patrón's credits), then inserts of payments, applications
@@ -145,7 +145,7 @@ def _conciliate(chunk, record: PaymentFile):
             numeros.add(data["credito_numero"])
         else:
             wanted[(data["nrp"], data["periodo"])] += 1
-    credits = OpenCredits(conn)
+    credits = OpenCredits(conn, floors)
     credits.load({p["nrp"] for _l, p in chunk}, wanted, numeros)
     rows, plans, touched = [], [], {}
     for line, data in chunk:
@@ -167,6 +167,7 @@ def _conciliate(chunk, record: PaymentFile):
             record.sin_credito += 1
         else:
             record.aplicados += 1
+    credits.close()
     ids = insert_payments(conn, rows)
     applications, events, today = [], [], rules.today()
     for pago_id, data, parts in zip(ids, rows, plans):

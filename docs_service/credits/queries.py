@@ -60,7 +60,10 @@ def credits_stmt(user, *, nrp=None, numero=None, rfc=None, razon_social=None, fa
     if scope is not None:
         stmt = stmt.where(scope)
     if nrp:
-        stmt = stmt.where(Patron.nrp == nrp.replace("-", "").upper())
+        # By the patrón's id (found first), so the planner walks (patron_id, numero) in order and
+        # stops at the page; a join condition on the NRP made it sort all of a big patrón's credits.
+        patron_id = select(Patron.id).where(Patron.nrp == nrp.replace("-", "").upper()).scalar_subquery()
+        stmt = stmt.where(Credit.patron_id == patron_id)
     if numero:
         stmt = stmt.where(Credit.numero == numero)
     if rfc:
