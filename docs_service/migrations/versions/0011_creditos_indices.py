@@ -2,15 +2,15 @@
 (patrón, periodo, concepto) over the open credits only (partial: saldo > 0); pagos: the
 duplicate check's index leads with referencia
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-01 15:20:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0010'
-down_revision = '0009'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
