@@ -1,14 +1,7 @@
 """Set-based writes of the credit import, on the DBAPI connection of the current transaction: one
 query per chunk for the keys already there, `executemany` of plain tuples on SQLite and `COPY` on
 PostgreSQL. Values are converted with SQLAlchemy's own bind processors of each column (computed
-once), so rows read back exactly as if the ORM had written them.
-
-On SQLite the credits of a chunk are written by a helper thread while the caller validates the next
-chunk: the sqlite3 module releases the GIL while SQLite inserts (the table and its indexes, most
-of the write), so the second core does that part. One chunk at most is in flight, on the same
-connection and transaction; `wait()` is called before any other use of the connection, and an
-error of the write is raised there."""
-from concurrent.futures import ThreadPoolExecutor
+once), so rows read back exactly as if the ORM had written them."""
 from decimal import Decimal
 
 from sqlalchemy import Numeric
@@ -41,22 +34,6 @@ class Writer:
         self._patron_procs = self._processors(Patron, PATRON_COLUMNS)
         self._constants = self._convert(Credit, CONSTANT_FIELDS[1:], (lote_id, now, 1, "", False, False, False, False))
         self._now = now
-        self._pool = None if self.postgres else ThreadPoolExecutor(1, thread_name_prefix="creditos-escritura")
-        self._pending = None
-
-    def wait(self):
-        """Let the chunk in flight finish (raising its error, if any)."""
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            pending.result()
-
-    def close(self):
-        """Wait for the chunk in flight and stop the helper thread (also when the import fails)."""
-        try:
-            self.wait()
-        finally:
-            if self._pool is not None:
-                self._pool.shutdown()
 
     def _processors(self, model, names):
         if self.postgres:  # psycopg adapts Decimal, date and bool itself (COPY included)
@@ -119,9 +96,6 @@ class Writer:
                 for i, convert in steps:
                     values[i] = convert(values[i])
                 tuples.append(values)
-            self.wait()
-            self._pending = self._pool.submit(self._write, "creditos", CREDIT_COLUMNS, tuples)
-            return
         self._write("creditos", CREDIT_COLUMNS, tuples)
 
     def _write(self, table: str, columns: tuple, tuples: list):

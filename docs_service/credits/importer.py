@@ -62,29 +62,25 @@ def import_credits(actor, stream, nombre: str, *, unidad: str | None = None, pro
                         creado_por_id=getattr(actor, "id", None), filas=0, cargadas=0, sin_cambios=0, rechazadas=0)
     session.add(batch)
     session.flush()
-    writer = Writer(batch.id)
-    loader = _Loader(batch, writer)
+    loader = _Loader(batch, Writer(batch.id))
     report = loader.report
     chunk = []
-    try:
-        for line, row, ragged in rows:
-            try:
-                if ragged:
-                    raise RowError(None, "La fila no tiene el mismo número de columnas que el encabezado.")
-                patron, credit, warnings = validate(row)
-            except RowError as err:
-                report.add(line, err.campo, err.mensaje)
-                loader.rejected += 1
-            else:
-                for campo, mensaje in warnings:
-                    report.add(line, campo, mensaje, "advertencia")
-                chunk.append((line, patron, credit))
-            if len(chunk) >= CHUNK or line - loader.last_line >= CHUNK:  # also reports progress on bad stretches
-                loader.flush(chunk, line, avance)
-                chunk = []
-        loader.flush(chunk, None, avance)
-    finally:
-        writer.close()  # the last chunk written (or, on an error, nothing left writing) before anything else
+    for line, row, ragged in rows:
+        try:
+            if ragged:
+                raise RowError(None, "La fila no tiene el mismo número de columnas que el encabezado.")
+            patron, credit, warnings = validate(row)
+        except RowError as err:
+            report.add(line, err.campo, err.mensaje)
+            loader.rejected += 1
+        else:
+            for campo, mensaje in warnings:
+                report.add(line, campo, mensaje, "advertencia")
+            chunk.append((line, patron, credit))
+        if len(chunk) >= CHUNK or line - loader.last_line >= CHUNK:  # also reports progress on bad stretches
+            loader.flush(chunk, line, avance)
+            chunk = []
+    loader.flush(chunk, None, avance)
     batch.advertencias = report.warnings
     batch.reporte = json.dumps(report.items, ensure_ascii=False)
     session.flush()
@@ -117,7 +113,6 @@ class _Loader:
 
     def _write(self, chunk):
         batch, report, writer, patrones = self.batch, self.report, self.writer, self.patrones
-        writer.wait()  # the previous chunk's credits are in before this one reads the keys
         if len(patrones) > 50_000:  # NRP → id of patrones seen; bounded so memory stays flat
             patrones.clear()
         wanted = list({p[0] for _l, p, _c in chunk} - patrones.keys())
