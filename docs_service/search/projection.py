@@ -6,6 +6,7 @@ Rows are read with plain SELECTs (no ORM objects) a batch of documents at a time
 analysed once: the whole-version entry reuses the words of its sections."""
 import hashlib
 import json
+import re
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -70,6 +71,18 @@ def analyse(entry: Entry) -> Entry:
     return _finish(entry, analysis.words(title), analysis.words(entry.text))
 
 
+_FIELD = re.compile(r"\{\{.*?\}\}", re.S)
+_TAG = re.compile(r"\{%.*?%\}|\{#.*?#\}", re.S)
+
+
+def readable(tipo: str, text: str) -> str:
+    """What a person reads of a section: a format's DOCX template shows its fields as blanks to fill
+    and none of its template tags (`{{ fila.numero }}` → `____`, `{%tr for … %}` → nothing)."""
+    if tipo != "formato" or "{" not in text:
+        return text
+    return re.sub(r"[ \t]{2,}", " ", _TAG.sub("", _FIELD.sub("____", text))).strip()
+
+
 def version_entries(document, version, sections) -> list[Entry]:
     """Entries of one version: `document`, `version` and `sections` (in order) are rows or ORM
     objects with the columns above."""
@@ -83,7 +96,8 @@ def version_entries(document, version, sections) -> list[Entry]:
     whole_text, whole_words = [keywords], analysis.words(keywords)
     parents = []  # (nivel, heading words) of the sections that enclose the current one
     for position, section in enumerate(sections, 1):
-        numeral, heading, text = section.numeral or "", section.titulo or "", section.texto or ""
+        numeral, heading = section.numeral or "", section.titulo or ""
+        text = readable(document.tipo, section.texto or "")
         heading_words, text_words = analysis.words(heading), analysis.words(text)
         level = getattr(section, "nivel", None) or 1
         while parents and parents[-1][0] >= level:
