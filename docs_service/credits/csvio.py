@@ -124,14 +124,14 @@ def open_lists(stream, required: tuple, optional: tuple = (), aliases: dict | No
 
 
 def money(value: str, campo: str, *, required: bool = True, centavos: bool = False) -> Decimal:
-    """Non-negative amount with at most two decimals ('1234.5', '1,234.50' or '1234,50')."""
+    """Non-negative amount with at most two decimals ('1234.5', '1,234.50', '1.234,50' or '1234,50')."""
     raw = (value or "").strip().replace("$", "").replace(" ", "")
     if not raw:
         if required:
             raise RowError(campo, "Importe obligatorio.")
         return Decimal("0.00")
-    if "," in raw and "." in raw:
-        raw = raw.replace(",", "")
+    if "," in raw and "." in raw:  # the last separator is the decimal one: 1,234.50 or 1.234,50
+        raw = raw.replace(",", "") if raw.rfind(".") > raw.rfind(",") else raw.replace(".", "").replace(",", ".")
     elif "," in raw:
         raw = raw.replace(",", ".") if len(raw.rsplit(",", 1)[1]) <= 2 else raw.replace(",", "")
     try:

@@ -32,13 +32,16 @@ class Report:
     def __init__(self):
         self.items, self.errors, self.warnings = [], 0, 0
 
-    def add(self, fila, campo, mensaje, nivel="error"):
+    def add(self, fila, campo, mensaje, nivel="error", numero=None):
         if nivel == "error":
             self.errors += 1
         else:
             self.warnings += 1
         if len(self.items) < REPORT_CAP:
-            self.items.append({"fila": fila, "campo": campo, "mensaje": mensaje, "nivel": nivel})
+            item = {"fila": fila, "campo": campo, "mensaje": mensaje, "nivel": nivel}
+            if numero:
+                item["numero"] = numero[:20]
+            self.items.append(item)
 
 
 def import_credits(actor, stream, nombre: str, *, unidad: str | None = None, progress=None,
@@ -71,7 +74,9 @@ def import_credits(actor, stream, nombre: str, *, unidad: str | None = None, pro
                 raise RowError(None, "La fila no tiene el mismo número de columnas que el encabezado.")
             patron, credit, warnings = validate(row)
         except RowError as err:
-            report.add(line, err.campo, err.mensaje)
+            numero = validate.numero_of(row) if not ragged else None
+            for campo, mensaje in (validate.all_errors(row) if not ragged else None) or [(err.campo, err.mensaje)]:
+                report.add(line, campo, mensaje, numero=numero)
             loader.rejected += 1
         else:
             for campo, mensaje in warnings:
@@ -129,7 +134,7 @@ class _Loader:
             numero, patron_id = c[0], patrones[p[0]]
             old = existing.get(numero)
             if numero in seen or (old is not None and old[0] == batch.id):
-                report.add(line, "numero", "Número de crédito repetido en el archivo.")
+                report.add(line, "numero", "Número de crédito repetido en el archivo.", numero=numero)
                 batch.rechazadas += 1
                 continue
             seen.add(numero)
@@ -138,7 +143,7 @@ class _Loader:
                     batch.sin_cambios += 1
                 else:
                     report.add(line, "numero", "El crédito ya existe con otros datos (NRP, periodo o importe); "
-                                               "no se modificó.")
+                                               "no se modificó.", numero=numero)
                     batch.rechazadas += 1
                 continue
             rows.append(c)

@@ -54,7 +54,7 @@ def can_view_patron(user, patron: Patron) -> bool:
 
 
 def credits_stmt(user, *, nrp=None, numero=None, rfc=None, razon_social=None, fase=None, unidad=None, concepto=None,
-                 periodo=None):
+                 periodo=None, lote=None):
     stmt = select(Credit).join(Patron, Credit.patron_id == Patron.id)
     scope = credit_scope(user)
     if scope is not None:
@@ -78,6 +78,8 @@ def credits_stmt(user, *, nrp=None, numero=None, rfc=None, razon_social=None, fa
         stmt = stmt.where(Credit.concepto == concepto)
     if periodo:
         stmt = stmt.where(Credit.periodo == periodo)
+    if lote:  # the credits an import loaded (pages only)
+        stmt = stmt.where(Credit.lote_id == int(lote))
     return stmt.order_by(Credit.numero)
 
 

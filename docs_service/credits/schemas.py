@@ -247,6 +247,7 @@ class TramiteOut(Schema):
 
 class ReportItem(Schema):
     fila = fields.Integer(allow_none=True)
+    numero = fields.String(metadata={"description": "Número de crédito de la fila, como venía (si lo traía)."})
     campo = fields.String(allow_none=True)
     mensaje = fields.String()
     nivel = fields.String()

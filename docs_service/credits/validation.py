@@ -145,6 +145,72 @@ class RowValidator:
                  sintetico),
                 warnings)
 
+    def numero_of(self, values: list) -> str:
+        """The row's crédito number as written (for the report)."""
+        return " ".join(self.fields(values)[0].split())
+
+    def all_errors(self, values: list) -> list[tuple[str | None, str]]:
+        """Every bad field of a row that failed (the slow path, for the report): each field is checked
+        on its own, and a rule between fields only when those fields are valid."""
+        (numero, raw_nrp, raw_rfc, raw_razon, concepto, td, origen, raw_periodo, raw_curp, raw_nss, *raw_amounts,
+         declared, raw_saldo, raw_emision, raw_notificacion, fase, clave, cotizantes) = self.fields(values)
+        found, ok = [], {}
+
+        def check(campo, func, *args, **kwargs):
+            try:
+                ok[campo] = func(*args, **kwargs)
+            except (RowError, ids.IdError) as err:
+                found.append((getattr(err, "campo", None) or campo, getattr(err, "mensaje", None) or str(err)))
+
+        def razon(raw):
+            if not " ".join(raw.split()) or len(" ".join(raw.split())) > 300:
+                raise RowError("razon_social", "La razón social es obligatoria (hasta 300 caracteres).")
+
+        def concept(raw):
+            if raw.upper() not in ("COP", "RCV"):
+                raise RowError("concepto", "El concepto debe ser COP o RCV.")
+            return raw.upper()
+
+        def tipo_documento(raw):
+            if not (len(raw.zfill(2)) == 2 and raw.zfill(2).isascii() and raw.zfill(2).isdigit()):
+                raise RowError("td", "El tipo de documento (TD) son 2 dígitos.")
+            return raw.zfill(2)
+
+        check("numero", ids.numero_credito, numero)
+        check("nrp", ids.nrp, raw_nrp)
+        check("rfc", ids.rfc, raw_rfc)
+        check("razon_social", razon, raw_razon)
+        check("concepto", concept, concepto)
+        check("td", tipo_documento, td)
+        if "td" in ok and (origen.upper() if origen else origen_of_td(ok["td"])) not in ORIGENES:
+            found.append(("origen", "Origen no reconocido: " + ", ".join(ORIGENES) + "."))
+        check("periodo", ids.periodo, raw_periodo, ok.get("concepto", "COP"), self.day)
+        if raw_curp:
+            check("curp", ids.curp, raw_curp)
+        if raw_nss:
+            check("nss", ids.nss, raw_nss)
+        for campo, raw in zip(AMOUNTS, raw_amounts):
+            check(campo, _amount, raw, campo, campo == AMOUNTS[0])
+        if declared:
+            check("importe_total", _amount, declared, "importe_total")
+        if raw_saldo:
+            check("saldo", _amount, raw_saldo, "saldo")
+        check("fecha_emision", parse_date, raw_emision, "fecha_emision", required=True, today=self.day)
+        if raw_notificacion:
+            check("fecha_notificacion", parse_date, raw_notificacion, "fecha_notificacion", required=False,
+                  today=self.day)
+        if (fase.upper() if fase else "EMITIDO") not in LOADABLE:
+            found.append(("fase", "Fase no válida para una carga (EN_TRASLADO se alcanza solo con un traslado)."))
+        check("subdelegacion", self._unit_of, clave)
+        if cotizantes and (not (cotizantes.isascii() and cotizantes.isdigit()) or int(cotizantes) > 10_000_000):
+            found.append(("cotizantes", "Cotizantes debe ser un entero no negativo."))
+        if not found:  # the fields are fine one by one: the rule between them is what failed
+            try:
+                self(list(values))
+            except RowError as err:
+                found.append((err.campo, err.mensaje))
+        return list(dict.fromkeys(found))
+
     @staticmethod
     def _remember(cache: dict, key, value):
         if len(cache) >= CACHE_ENTRIES:  # memory stays flat on any file size; frequent values return at once

@@ -26,7 +26,7 @@ from .phases import EMBARGO_LABELS, MOTIVOS, PHASES, action_label
 bp = Blueprint("credits_pages", __name__, template_folder="templates")
 READ = roles("operativo", "auditor", "admin")
 OPERATIVO = roles("operativo")
-FILTERS = ("nrp", "numero", "rfc", "razon_social", "fase", "unidad", "concepto", "periodo")
+FILTERS = ("nrp", "numero", "rfc", "razon_social", "fase", "unidad", "concepto", "periodo", "lote")
 
 
 def home_entries(user):
@@ -50,7 +50,8 @@ def search_filters(args) -> dict:
         value = "".join(c for c in (args.get(key) or "") if c.isprintable()).strip()[:100]  # no NUL for PostgreSQL
         if not value:
             continue
-        if key == "fase" and value not in PHASES or key == "concepto" and value not in CONCEPTOS:
+        if key == "fase" and value not in PHASES or key == "concepto" and value not in CONCEPTOS \
+                or key == "lote" and not (value.isascii() and value.isdigit() and len(value) < 10):
             continue
         out[key] = value
     return out

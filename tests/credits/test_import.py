@@ -2,6 +2,8 @@
 delimiters, fatal errors that load nothing."""
 import codecs
 
+import pytest
+
 from sqlalchemy import func, select
 
 from docs_service.core.db import db
@@ -132,3 +134,26 @@ def test_today_is_the_mexico_city_day(monkeypatch, client, staff):
                                            row(2, fecha_emision="2026-12-02", fecha_notificacion="", fase="EMITIDO")])
     assert (report["cargadas"], report["rechazadas"]) == (1, 1)
     assert report["reporte"][0]["campo"] == "fecha_emision" and "futura" in report["reporte"][0]["mensaje"]
+
+
+def test_report_names_every_bad_field_of_a_row_and_its_credit(client, staff):
+    bad = row(2, periodo="202513", importe_historico="-50", rfc="NO-ES-RFC", importe_total="")
+    body = upload(client, staff["oscar"], csv_bytes([row(1), bad])).get_json()
+    assert (body["cargadas"], body["rechazadas"]) == (1, 1)
+    fields = {item["campo"] for item in body["reporte"] if item["fila"] == 3}
+    assert {"periodo", "importe_historico", "rfc"} <= fields
+    assert all(item["numero"] == "268000002" for item in body["reporte"] if item["fila"] == 3)
+
+
+def test_a_row_whose_fields_are_fine_but_disagree_reports_the_rule(client, staff):
+    body = upload(client, staff["oscar"], csv_bytes([row(1, importe_total="999.00")])).get_json()
+    assert [(i["campo"], i["numero"]) for i in body["reporte"]] == [("importe_total", "268000001")]
+
+
+@pytest.mark.parametrize("written, amount", [("1.234,50", "1234.50"), ("1,234.50", "1234.50"), ("1234,5", "1234.50"),
+                                             ("$ 12,345,678.90", "12345678.90"), ("12.345.678,90", "12345678.90")])
+def test_amounts_with_either_decimal_separator(written, amount):
+    from decimal import Decimal
+
+    from docs_service.credits.csvio import money
+    assert money(written, "importe") == Decimal(amount)

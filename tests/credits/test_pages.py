@@ -64,6 +64,12 @@ def test_import_page_shows_report(client, people, login):
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'data-testid="cargadas">1<' in html and 'data-testid="rechazadas">1<' in html and "11 caracteres" in html
+    assert "<td>268000002</td>" in html  # the report names the row's credit
+    link = re.search(r'href="(/creditos\?lote=\d+)">Ver el crédito cargado en esta importación', html)
+    assert link, "el reporte enlaza los créditos de la importación"
+    listed = client.get(link.group(1)).get_data(as_text=True)
+    assert 'data-testid="filtro-lote"' in listed and "268000001" in listed and "1 crédito." in listed
+    assert "1 crédito." not in client.get("/creditos?lote=999999").get_data(as_text=True)
     bad = client.post("/creditos/importar", data={"csrf_token": csrf_from(page),
                                                  "archivo": (io.BytesIO(b"a\nb\n"), "c.csv")},
                       content_type="multipart/form-data")
