@@ -64,13 +64,6 @@ def _finish(entry: Entry, title_words: list, body_words: list, inherited: bool =
     return entry
 
 
-def analyse(entry: Entry) -> Entry:
-    """Analysed fields of one entry. A section's title field is its heading; only the whole-version
-    entry carries the document's title, so a title word does not make every section match."""
-    title = entry.titulo if entry.orden < 0 else entry.heading
-    return _finish(entry, analysis.words(title), analysis.words(entry.text))
-
-
 _FIELD = re.compile(r"\{\{.*?\}\}", re.S)
 _TAG = re.compile(r"\{%.*?%\}|\{#.*?#\}", re.S)
 
