@@ -52,6 +52,13 @@ def render_docx(template: bytes, schema: FormSchema, data: dict, meta: dict, bla
 
 def render_docx_unchecked(template: bytes, schema: FormSchema, data: dict, meta: dict, blank: bool = False) -> bytes:
     """The untrusted part (runs in the bounded workers, formats.jobs); the caller checks the result."""
+    return render_context(template, context_for(schema, data, meta, blank_rows=3 if blank else 0))
+
+
+def render_context(template: bytes, context: dict) -> bytes:
+    """A docxtpl template rendered with a ready context in the sandboxed, capped Jinja environment
+    (unchecked: the caller runs `check_no_external` on the result). Also used by other areas whose
+    DOCX templates take their own context (the working copy of a constancia)."""
     doc = DocxTemplate(io.BytesIO(template))
     env = sandbox(autoescape=True)
     original = env.from_string
@@ -62,7 +69,6 @@ def render_docx_unchecked(template: bytes, schema: FormSchema, data: dict, meta:
         return compiled
 
     env.from_string = capped_from_string
-    context = context_for(schema, data, meta, blank_rows=3 if blank else 0)
     try:
         doc.render(context, jinja_env=env, autoescape=True)
     except (TemplateRefused, MemoryError):

@@ -16,7 +16,8 @@ INSTITUTION = "INSTITUTO MEXICANO DEL SEGURO SOCIAL"
 AREA = "Dirección de Incorporación y Recaudación · Unidad de Fiscalización y Cobranza · Coordinación de Cobranza"
 
 
-def _field_code(paragraph, code: str) -> None:
+def field_code(paragraph, code: str) -> None:
+    """A Word field (PAGE, NUMPAGES) in `paragraph`, with a placeholder value until Word updates it."""
     run = paragraph.add_run()
     for kind, text in (("begin", None), (None, code), ("separate", None), (None, "1"), ("end", None)):
         if kind:
@@ -43,9 +44,9 @@ def build_template(schema: FormSchema, titulo: str, instructivo: str) -> bytes:
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     footer.add_run("{{ formato.clave }} v{{ formato.version }} · Página ")
-    _field_code(footer, "PAGE")
+    field_code(footer, "PAGE")
     footer.add_run(" de ")
-    _field_code(footer, "NUMPAGES")
+    field_code(footer, "NUMPAGES")
     heading = doc.add_heading(titulo.upper(), level=1)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     simple = [f for f in schema.campos if f.tipo != "filas"]

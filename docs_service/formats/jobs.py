@@ -37,6 +37,12 @@ def render_docx(template: bytes, schema: FormSchema, data: dict, meta: dict, bla
     return render_docx_unchecked(template, schema, data, meta, blank)
 
 
+def render_docx_context(template: bytes, context: dict) -> bytes:
+    """A DOCX template with a ready context (another area's), unchecked like render_docx."""
+    from .docx import render_context
+    return render_context(template, context)
+
+
 def warm_up() -> None:
     """One blank and one pre-filled render of a small format, PDF and DOCX, in this worker."""
     from .docx_build import build_template

@@ -49,3 +49,11 @@ def docx(template: bytes, schema, data: dict, meta: dict, blank: bool) -> bytes:
     result = _run(jobs.render_docx, template, schema, data, meta, blank)
     check_no_external(result)
     return result
+
+
+def docx_context(template: bytes, context: dict) -> bytes:
+    """A DOCX template rendered with a ready context in the same bounded workers (for areas whose
+    templates are not a format's, e.g. a constancia's working copy); checked before it leaves."""
+    result = _run(jobs.render_docx_context, template, context)
+    check_no_external(result)
+    return result
