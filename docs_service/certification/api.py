@@ -1,4 +1,4 @@
-"""Constancias API: emission (with Idempotency-Key), list, detail, PDF, revocation; and the public
+"""Constancias API: emission (with Idempotency-Key), list, detail, PDF, DOCX working copy, revocation; and the public
 verification by code and by uploaded PDF."""
 from urllib.parse import quote
 
@@ -16,6 +16,7 @@ from ..core.errors import error_body
 from ..core.storage import storage
 from . import operations as ops
 from . import queries, verify
+from .copia_docx import MIMETYPE as DOCX_MIMETYPE, docx_response
 from .verify import utc
 from .limits import limited
 from .models import Constancia
@@ -98,6 +99,19 @@ class ConstanciaPdf(MethodView):
     def get(self, folio):
         """El PDF firmado de la constancia"""
         return pdf_response(visible(folio))
+
+
+@blp.route("/constancias/<string(minlength=8):folio>/docx")
+class ConstanciaDocx(MethodView):
+    @policy(LECTORES)
+    @writes
+    @blp.response(200, description="Copia de trabajo editable (DOCX) sin valor de certificación, generada de los "
+                  "datos registrados al emitir la constancia; dice REVOCADA si lo está. Solo para los tipos con "
+                  "variante DOCX (situación de créditos y certificación de pago); los demás responden 404 "
+                  "`sin_copia_docx`.", content_type=DOCX_MIMETYPE)
+    def get(self, folio):
+        """Copia de trabajo en Word (DOCX) de la constancia, sin valor de certificación"""
+        return docx_response(visible(folio), g.user)
 
 
 @blp.route("/constancias/<string(minlength=8):folio>/revocacion")

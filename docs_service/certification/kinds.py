@@ -1,6 +1,7 @@
 """The kinds of constancia, each defined by a folder of `certificaciones/` (reached through
 DOCS_SERVICE_CERTIFICACIONES_DIR): definicion.json, plantilla.html (sandboxed Jinja extending
-_base.html) and fundamento.txt. Loaded once per process and folder."""
+_base.html), fundamento.txt and, for a kind whose definicion.json says `"docx": true`, the
+plantilla.docx of its editable working copy. Loaded once per process and folder."""
 import functools
 import json
 from dataclasses import dataclass
@@ -25,10 +26,15 @@ class Kind:
     datos: tuple
     fundamento: str
     folder: str
+    docx: bool = False  # has an editable DOCX working copy (plantilla.docx)
 
     @property
     def plantilla(self) -> str:
         return f"{self.tipo}@{self.version}"
+
+    @property
+    def plantilla_docx(self) -> Path:
+        return Path(self.folder) / "plantilla.docx"
 
     def folio(self, anio: int, consecutivo: int) -> str:
         return f"{self.prefijo}-{anio}-{consecutivo:06d}"
@@ -43,10 +49,12 @@ def load_kinds(folder: str) -> dict[str, Kind]:
         spec = json.loads((base / "definicion.json").read_text(encoding="utf-8"))
         if spec["tipo"] != tipo:
             raise RuntimeError(f"{base}/definicion.json declara otro tipo")
+        if spec.get("docx") and not (base / "plantilla.docx").is_file():
+            raise RuntimeError(f"{base}/definicion.json declara una variante DOCX y falta plantilla.docx")
         kinds[tipo] = Kind(tipo=tipo, titulo=spec["titulo"], prefijo=spec["prefijo"], version=str(spec["version"]),
                            fecha_corte=bool(spec["fecha_corte"]), datos=tuple(spec["datos"]),
                            fundamento=(base / "fundamento.txt").read_text(encoding="utf-8").strip(),
-                           folder=str(base))
+                           folder=str(base), docx=bool(spec.get("docx", False)))
     return kinds
 
 

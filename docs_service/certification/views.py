@@ -23,7 +23,8 @@ from ..core.exports import safe_cell
 from . import operations as ops
 from . import queries, verify
 from .api import pdf_response
-from .kinds import ETIQUETAS, TIPOS
+from .copia_docx import docx_response
+from .kinds import ETIQUETAS, TIPOS, kinds_of
 from .limits import limited
 from .models import Constancia
 from .signing import SEAL_CERT, SigningConfig, crl_bytes, load_material, root_certificate
@@ -40,6 +41,11 @@ NRP_FORM = re.compile(r"[A-Z0-9]{10,11}")
 def template_filters(app):
     app.jinja_env.filters.update({"tipo_constancia": lambda code: ETIQUETAS.get(code, code),
                                   "estado_constancia": lambda code: ESTADOS.get(code, code)})
+
+
+def with_docx() -> set[str]:
+    """The kinds whose constancias also have an editable DOCX working copy (definicion.json)."""
+    return {tipo for tipo, kind in kinds_of(current_app).items() if kind.docx}
 
 
 def home_entries(user):
@@ -146,7 +152,7 @@ def index():
     return render_template("certification/index.html", constancias=constancias, total=total, pagina=pagina,
                            ultima=last, filtros=filtros, tipos=ETIQUETAS, estados=ESTADOS, form=request.form,
                            idempotencia=secrets.token_urlsafe(16), hoy=hoy(), errores=errores,
-                           puede_emitir=g.user.has_role(*ops.EMISORES)), status
+                           puede_emitir=g.user.has_role(*ops.EMISORES), con_docx=with_docx()), status
 
 
 CSV_COLUMNS = (
@@ -194,7 +200,7 @@ def _visible(folio: str) -> Constancia:
 def detail(folio):
     c = _visible(folio)
     url = f"{current_app.config['DOCS_PUBLIC_URL'].rstrip('/')}/v/{c.codigo}"
-    return render_template("certification/detail.html", c=c, url=url,
+    return render_template("certification/detail.html", c=c, url=url, con_docx=with_docx(),
                            puede_revocar=g.user.has_role(*ops.REVOCADORES) and c.estado == "VIGENTE")
 
 
@@ -203,6 +209,13 @@ def detail(folio):
 @writes
 def pdf(folio):
     return pdf_response(_visible(folio))
+
+
+@bp.route("/constancias/<string:folio>/docx")
+@policy(roles(*LECTORES))
+@writes
+def docx(folio):
+    return docx_response(_visible(folio), g.user)
 
 
 @bp.route("/constancias/<string:folio>/revocacion", methods=["POST"])

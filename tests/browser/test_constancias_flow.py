@@ -1,10 +1,16 @@
 """In the browser, at phone width: an operativo of 3301 requests a copia certificada, opens the
 verification URL printed in it (VIGENTE, only the allowed fields), downloads the PDF and uploads it
-to the public verification (Auténtico); a modified copy is reported Alterado."""
-import pytest
+to the public verification (Auténtico); a modified copy is reported Alterado. A copia certificada
+offers no Word copy; a constancia de situación offers it next to the PDF and downloads a DOCX."""
 
+import pytest
+from docx import Document as WordDocument
+
+from docs_service.core.fechas import hoy
 from tests.browser.conftest import page_problems, sign_in
+from tests.certification.helpers import emit
 from tests.conftest import PASSWORD
+from tests.credits.helpers import get, load, row
 from tests.documents.helpers import act, approve, create_document, upload
 
 pytestmark = pytest.mark.browser
@@ -40,6 +46,7 @@ def test_emit_open_qr_url_and_verify_uploads(live_server, page, users, tmp_path,
     problems += page_problems(page, axe_source)
     url = page.get_by_test_id("url-verificacion").inner_text()
     assert url.startswith(f"{base}/v/")
+    assert page.get_by_test_id("descargar-docx").count() == 0  # the certified copy is only its PDF
     with page.expect_download() as download:
         page.get_by_test_id("descargar").click()
     pdf_path = tmp_path / "constancia.pdf"
@@ -64,4 +71,18 @@ def test_emit_open_qr_url_and_verify_uploads(live_server, page, users, tmp_path,
     page.get_by_role("button", name="Verificar").click()
     assert page.get_by_test_id("resultado").inner_text() == "Alterado"
     problems += page_problems(page, axe_source)
+
+    load(client, tokens["operativo"], [row(1)])
+    nrp = get(client, tokens["operativo"], "268000001").get_json()["nrp"]
+    folio = emit(client, tokens["operativo"], {"tipo": "situacion_creditos", "nrp": nrp,
+                                                 "fecha_corte": hoy().isoformat()}).get_json()["folio"]
+    page.goto(f"{base}/constancias/{folio}")
+    problems += page_problems(page, axe_source)
+    with page.expect_download() as download:
+        page.get_by_test_id("descargar-docx").click()
+    assert download.value.suggested_filename == f"{folio}-copia-de-trabajo.docx"
+    docx_path = tmp_path / "copia.docx"
+    download.value.save_as(docx_path)
+    first = [p.text for p in WordDocument(str(docx_path)).paragraphs[:2]]
+    assert first[0] == "COPIA DE TRABAJO SIN VALOR DE CERTIFICACIÓN" and folio in first[1]
     assert problems == []

@@ -1,0 +1,167 @@
+"""The editable working copy (DOCX) of an issued constancia: rendered from its stored snapshot, says on
+its first page that it has no certification value with the folio and verification URL, carries the
+same data as the PDF, is scoped like the PDF download (another unit's operativo: 404), exists only
+for the kinds that declare it (copia certificada: 404 in Spanish), says REVOCADA once revoked, is
+audited, and passes the check every produced DOCX passes (no macros, no external relationship)."""
+import io
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from docx import Document as WordDocument
+from sqlalchemy import select
+
+from docs_service.audit.models import AuditEntry
+from docs_service.certification.kinds import load_kinds
+from docs_service.core.db import db
+from docs_service.core.fechas import hoy
+from docs_service.formats.docx import check_no_external, check_template_source
+from tests.credits.helpers import get, load, row
+
+from .helpers import copia, emit, published_document
+
+ROOT = Path(__file__).resolve().parents[2] / "certificaciones"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def h(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def texts(data: bytes) -> tuple[list[str], list[list[str]]]:
+    """Paragraphs (body, header and footer) and the rows of every table, as text."""
+    doc = WordDocument(io.BytesIO(data))
+    paragraphs = [p.text for p in doc.paragraphs]
+    for section in doc.sections:
+        paragraphs += [p.text for p in section.header.paragraphs + section.footer.paragraphs]
+    rows = [[cell.text for cell in r.cells] for t in doc.tables for r in t.rows]
+    return paragraphs, rows
+
+
+@pytest.fixture
+def situacion(app, client, staff):
+    load(client, staff["oscar"], [row(21), row(21, numero="268000022", periodo="202402", importe_total="2000.10",
+                                                 importe_historico="2000.10", actualizacion="0", recargos="0")])
+    nrp = get(client, staff["oscar"], "268000021").get_json()["nrp"]
+    response = emit(client, staff["oscar"], {"tipo": "situacion_creditos", "nrp": nrp,
+                                              "fecha_corte": hoy().isoformat()})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def test_situacion_docx_is_a_working_copy_with_the_pdf_data(app, client, staff, situacion):
+    response = client.get(f"/api/v1/constancias/{situacion['folio']}/docx", headers=h(staff["oscar"]))
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert response.mimetype == DOCX and response.headers["Cache-Control"] == "private, no-store"
+    assert f"{situacion['folio']}-copia-de-trabajo.docx" in response.headers["Content-Disposition"]
+    check_no_external(response.data)  # what formats checks on every produced DOCX: no macros, nothing external
+    paragraphs, rows = texts(response.data)
+    body = "\n".join(paragraphs)
+    first = "\n".join(paragraphs[:3])
+    assert "COPIA DE TRABAJO SIN VALOR DE CERTIFICACIÓN" in first
+    assert situacion["folio"] in first and situacion["url_verificacion"] in first
+    assert situacion["url_verificacion"].endswith(f"/v/{situacion['codigo']}")
+    assert "el documento certificado es el PDF con el sello electrónico" in first
+    assert "REVOCADA" not in body
+    numbers = [r[0] for r in rows]
+    assert "268000021" in numbers and "268000022" in numbers
+    total = next(r for r in rows if r[0].startswith("Totales"))
+    assert total[0] == "Totales (2 créditos)" and total[-1] == "3,150.10"
+    assert "Saldo total a la fecha de corte: $ 3,150.10" in body
+    assert "(TRES MIL CIENTO CINCUENTA PESOS 10/100 M.N.)" in body
+    pairs = {r[0]: r[1] for r in rows if len(r) == 2}
+    assert pairs["Folio"] == situacion["folio"] and pairs["Unidad emisora"].startswith("3301 ")
+    assert pairs["Registro patronal"] == situacion["nrp"] and pairs["Fecha de corte"]
+    assert not any("{{" in t or "{%" in t for t in paragraphs + [c for r in rows for c in r])
+    with app.app_context():
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.accion == "constancia_copia_docx_descargada"))
+        assert entry is not None and json.loads(entry.detalle)["folio"] == situacion["folio"]
+
+
+def test_the_copy_comes_from_the_snapshot_not_from_live_data(app, client, staff, situacion):
+    load(client, staff["oscar"], [row(23)])  # a credit registered after the constancia was issued
+    _, rows = texts(client.get(f"/api/v1/constancias/{situacion['folio']}/docx", headers=h(staff["oscar"])).data)
+    assert "268000023" not in [r[0] for r in rows]
+
+
+def test_another_units_operativo_gets_404_and_the_page_links_to_the_copy(client, staff, situacion, users, login):
+    assert client.get(f"/api/v1/constancias/{situacion['folio']}/docx", headers=h(staff["olga"])).status_code == 404
+    assert client.get(f"/api/v1/constancias/{situacion['folio']}/docx", headers=h(staff["aldo"])).status_code == 200
+    users("oli", ["operativo"], "3301")
+    login("oli")
+    page = client.get(f"/constancias/{situacion['folio']}").get_data(as_text=True)
+    assert f"/constancias/{situacion['folio']}/docx" in page and "sin valor de certificación" in page
+    assert client.get(f"/constancias/{situacion['folio']}/docx").mimetype == DOCX
+
+
+def test_a_kind_without_a_variant_answers_404_in_spanish_and_has_no_link(client, staff, users, login):
+    published_document(client, staff)
+    folio = emit(client, staff["oscar"], copia()).get_json()["folio"]
+    users("opa", ["operativo"], "3301")
+    login("opa")
+    page = client.get(f"/constancias/{folio}").get_data(as_text=True)
+    assert "Descargar PDF firmado" in page and "/docx" not in page
+    response = client.get(f"/api/v1/constancias/{folio}/docx", headers=h(staff["oscar"]))
+    assert response.status_code == 404
+    body = response.get_json()
+    assert body["error"] == "sin_copia_docx" and "no tiene copia de trabajo en Word" in body["message"]
+    assert "PDF firmado" in body["message"]
+
+
+def test_a_revoked_constancia_copy_says_revocada(client, staff, situacion):
+    revoked = client.post(f"/api/v1/constancias/{situacion['folio']}/revocacion",
+                          json={"motivo": "Error de captura"}, headers=h(staff["titular"]))
+    assert revoked.status_code == 200
+    response = client.get(f"/api/v1/constancias/{situacion['folio']}/docx", headers=h(staff["oscar"]))
+    assert response.status_code == 200
+    paragraphs, _ = texts(response.data)
+    aviso = next(p for p in paragraphs[:5] if "REVOCADA" in p)
+    assert "CONSTANCIA REVOCADA el " in aviso and "Motivo: Error de captura" in aviso
+
+
+def test_shipped_templates_are_declared_and_pass_the_format_checks():
+    kinds = load_kinds(str(ROOT))
+    assert {t for t, k in kinds.items() if k.docx} == {"situacion_creditos", "certificacion_pago"}
+    assert not (ROOT / "copia_certificada" / "plantilla.docx").exists()
+    for tipo in ("situacion_creditos", "certificacion_pago"):
+        check_template_source(kinds[tipo].plantilla_docx.read_bytes())  # sandbox-clean, no macros, nothing external
+
+
+def test_sin_adeudos_copy_says_so_without_a_table(client, staff):
+    load(client, staff["oscar"], [row(24)])
+    nrp = get(client, staff["oscar"], "268000024").get_json()["nrp"]
+    corte = (hoy() - timedelta(days=200)).isoformat()  # before the credit was determined
+    body = {"tipo": "situacion_creditos", "nrp": nrp, "fecha_corte": corte}
+    folio = emit(client, staff["oscar"], body).get_json()["folio"]
+    paragraphs, rows = texts(client.get(f"/api/v1/constancias/{folio}/docx", headers=h(staff["oscar"])).data)
+    assert "Sin adeudos registrados a la fecha de corte." in paragraphs
+    assert not any(r[0] in ("Crédito", "268000024") or r[0].startswith("Totales") for r in rows)
+
+
+def test_certificacion_de_pago_copy(client, staff, users):
+    from tests.credits.test_payments import PDF, h as ph
+    _id, colega = users("carla", ["operativo"], "3301", password=None)
+    load(client, staff["oscar"], [row(25)])
+    nrp = get(client, staff["oscar"], "268000025").get_json()["nrp"]
+    created = client.post("/api/v1/pagos/certificaciones", headers=ph(staff["oscar"]), json={
+        "nrp": nrp, "credito": "268000025", "periodo": "202401", "concepto": "COP",
+        "fecha_pago": hoy().isoformat(), "importe": "1150.00", "entidad_receptora": "BANCO SINTÉTICO",
+        "referencia": "LC-556"}).get_json()
+    url = f"/api/v1/pagos/certificaciones/{created['id']}"
+    client.post(url + "/evidencias", headers=ph(staff["oscar"]), content_type="multipart/form-data",
+                data={"tipo": "comprobante_pago", "archivo": (io.BytesIO(PDF), "recibo.pdf")})
+    etag = client.get(url, headers=ph(staff["oscar"])).headers["ETag"]
+    etag = client.post(url + "/revision", headers=ph(staff["oscar"], **{"If-Match": etag}),
+                       json={"procedente": True}).headers["ETag"]
+    assert client.post(url + "/certificacion", headers=ph(colega, **{"If-Match": etag})).status_code == 200
+    issued = emit(client, staff["oscar"], {"tipo": "certificacion_pago", "pago": created["id"]}).get_json()
+    response = client.get(f"/api/v1/constancias/{issued['folio']}/docx", headers=h(staff["oscar"]))
+    assert response.status_code == 200
+    check_no_external(response.data)
+    paragraphs, rows = texts(response.data)
+    assert "COPIA DE TRABAJO SIN VALOR DE CERTIFICACIÓN" in paragraphs[0]
+    assert issued["url_verificacion"] in paragraphs[1]
+    assert any("LC-556" in r[1] for r in rows if len(r) == 2)
+    assert "Importe certificado: $ 1,150.00" in paragraphs
+    assert "(MIL CIENTO CINCUENTA PESOS 00/100 M.N.)" in paragraphs
