@@ -1,5 +1,5 @@
-"""Constancias API: emission (with Idempotency-Key), list, detail, PDF, DOCX working copy, revocation; and the public
-verification by code and by uploaded PDF."""
+"""Constancias API: emission (with Idempotency-Key), list, detail, PDF, DOCX working copy, revocation;
+and the public verification by code and by uploaded PDF."""
 from urllib.parse import quote
 
 from flask import Response, g, jsonify
@@ -105,10 +105,11 @@ class ConstanciaPdf(MethodView):
 class ConstanciaDocx(MethodView):
     @policy(LECTORES)
     @writes
-    @blp.response(200, description="Copia de trabajo editable (DOCX) sin valor de certificación, generada de los "
-                  "datos registrados al emitir la constancia; dice REVOCADA si lo está. Solo para los tipos con "
-                  "variante DOCX (situación de créditos y certificación de pago); los demás responden 404 "
-                  "`sin_copia_docx`.", content_type=DOCX_MIMETYPE)
+    @blp.response(200, {"type": "string", "format": "binary"},
+                  description="Copia de trabajo editable (DOCX) sin valor de certificación, generada de los datos "
+                  "registrados al emitir la constancia; dice REVOCADA si lo está. Solo para los tipos con variante "
+                  "DOCX (situación de créditos y certificación de pago); los demás responden 404 `sin_copia_docx`.",
+                  content_type=DOCX_MIMETYPE)
     def get(self, folio):
         """Copia de trabajo en Word (DOCX) de la constancia, sin valor de certificación"""
         return docx_response(visible(folio), g.user)

@@ -29,10 +29,6 @@ class DocxUnavailable(DomainError):
                "Intente más tarde o avise a soporte.")
 
 
-def _template(path) -> bytes:
-    return path.read_bytes()
-
-
 def estado_aviso(c: Constancia, url: str) -> str | None:
     """The warning a revoked or substituted constancia's copy carries under the first notice."""
     if c.estado == "VIGENTE":
@@ -64,7 +60,7 @@ def render(c: Constancia) -> bytes:
         raise NoDocxVariant("Este tipo de constancia no tiene copia de trabajo en Word: el documento es solo el "
                             "PDF firmado. Descargue el PDF.")
     try:
-        return rendering.docx_context(_template(kind.plantilla_docx), context(c, kind))
+        return rendering.docx_context(kind.plantilla_docx.read_bytes(), context(c, kind))
     except TemplateRefused as err:
         current_app.logger.error("copia DOCX de %s no generada: %s", c.folio, err)
         raise DocxUnavailable() from None

@@ -8,6 +8,7 @@ constancia's stored data snapshot. The first page says, before anything else, th
 copy without certification value, its folio and verification URL, and that the certified document is
 the PDF with the electronic seal."""
 import io
+import zipfile
 
 from docx import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -138,4 +139,16 @@ def build_template(tipo: str) -> bytes:
     doc.core_properties.author = "Instituto Mexicano del Seguro Social"
     out = io.BytesIO()
     doc.save(out)
+    return _fixed_dates(out.getvalue())
+
+
+def _fixed_dates(data: bytes) -> bytes:
+    """The same archive with fixed entry dates: rebuilding an unchanged template gives the same bytes
+    (so the committed plantilla.docx only changes in git when its content does)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, src.read(info))
     return out.getvalue()

@@ -5,6 +5,7 @@ for the kinds that declare it (copia certificada: 404 in Spanish), says REVOCADA
 audited, and passes the check every produced DOCX passes (no macros, no external relationship)."""
 import io
 import json
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -165,3 +166,30 @@ def test_certificacion_de_pago_copy(client, staff, users):
     assert any("LC-556" in r[1] for r in rows if len(r) == 2)
     assert "Importe certificado: $ 1,150.00" in paragraphs
     assert "(MIL CIENTO CINCUENTA PESOS 00/100 M.N.)" in paragraphs
+
+
+def test_a_substituted_constancia_copy_names_the_new_folio(client, staff, situacion):
+    reissued = client.post(f"/api/v1/constancias/{situacion['folio']}/revocacion",
+                           json={"motivo": "Datos corregidos", "reemitir": True}, headers=h(staff["titular"]))
+    assert reissued.status_code == 200
+    nuevo = reissued.get_json()["sustituida_por"]
+    paragraphs, _ = texts(client.get(f"/api/v1/constancias/{situacion['folio']}/docx", headers=h(staff["oscar"])).data)
+    aviso = next(p for p in paragraphs[:5] if "REVOCADA" in p)
+    assert f"SUSTITUIDA por la constancia con folio {nuevo}" in aviso
+    paragraphs, _ = texts(client.get(f"/api/v1/constancias/{nuevo}/docx", headers=h(staff["oscar"])).data)
+    assert not any("REVOCADA" in p for p in paragraphs)
+
+
+def test_a_kind_that_declares_a_variant_without_its_template_is_refused(tmp_path):
+    folder = tmp_path / "certificaciones"
+    shutil.copytree(ROOT, folder)
+    (folder / "certificacion_pago" / "plantilla.docx").unlink()
+    with pytest.raises(RuntimeError, match="falta plantilla.docx"):
+        load_kinds(str(folder))
+
+
+def test_the_openapi_document_describes_the_download(client, staff):
+    spec = client.get("/api/v1/openapi.json", headers=h(staff["titular"])).get_json()
+    operation = spec["paths"]["/api/v1/constancias/{folio}/docx"]["get"]
+    assert DOCX in operation["responses"]["200"]["content"]
+    assert "sin_copia_docx" in operation["responses"]["200"]["description"]
