@@ -10,6 +10,7 @@ from ..core.access import policy, roles
 from ..core.api_helpers import paginate
 from ..core.fechas import iso_local
 from ..core.exports import safe_cell
+from ..core.pages import day_range
 from . import labels, queries
 
 bp = Blueprint("audit_pages", __name__, template_folder="templates")
@@ -25,15 +26,7 @@ def _filters(args) -> tuple[dict, list[str]]:
         value = (args.get(key) or "").strip()[:limit]
         if value:
             filters[key] = value
-    for key, label in (("desde", "Desde"), ("hasta", "Hasta")):
-        raw = (args.get(key) or "").strip()
-        if raw:
-            try:
-                filters[key] = date.fromisoformat(raw[:10])
-            except ValueError:
-                problems.append(f"La fecha «{label}» no es válida (AAAA-MM-DD); se omitió.")
-    if filters.get("desde") and filters.get("hasta") and filters["hasta"] < filters["desde"]:
-        problems.append("«Hasta» es anterior a «Desde»: no hay movimientos en ese intervalo.")
+    day_range(args, filters, problems, empty="no hay movimientos en ese intervalo")
     return filters, problems
 
 

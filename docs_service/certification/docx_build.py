@@ -10,11 +10,10 @@ the PDF with the electronic seal."""
 import io
 import zipfile
 
-from docx import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
-from ..formats.docx_build import INSTITUTION, field_code
+from ..formats.docx_build import INSTITUTION, letter_document
 
 AREA = "Dirección de Incorporación y Recaudación · Coordinación de Cobranza"
 AVISO_TITULO = "COPIA DE TRABAJO SIN VALOR DE CERTIFICACIÓN"
@@ -98,22 +97,8 @@ BODIES = {"situacion_creditos": _situacion, "certificacion_pago": _pago}
 
 
 def build_template(tipo: str) -> bytes:
-    doc = WordDocument()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21.59), Cm(27.94)  # carta
-    for side in ("left_margin", "right_margin"):
-        setattr(section, side, Cm(2))
-    style = doc.styles["Normal"]
-    style.font.name, style.font.size = "Arial", Pt(10)
-    header = section.header.paragraphs[0]
-    header.text = f"{INSTITUTION}\n{AREA}\n{AVISO_TITULO.capitalize()} · Folio {{{{ c.folio }}}}"
-    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    footer.add_run("Folio {{ c.folio }} · Copia de trabajo sin valor de certificación · Página ")
-    field_code(footer, "PAGE")
-    footer.add_run(" de ")
-    field_code(footer, "NUMPAGES")
+    doc = letter_document(10, f"{INSTITUTION}\n{AREA}\n{AVISO_TITULO.capitalize()} · Folio {{{{ c.folio }}}}",
+                          "Folio {{ c.folio }} · Copia de trabajo sin valor de certificación")
 
     _bold(doc, AVISO_TITULO, size=13, color=RED)
     doc.add_paragraph(AVISO)

@@ -18,7 +18,7 @@ from ..core.areas import HomeEntry
 from ..core.db import db, writes
 from ..core.errors import DomainError, InvalidInput, NotFound
 from ..core.fechas import hoy, iso_local
-from ..core.pages import refuse, reject
+from ..core.pages import day_range, refuse, reject
 from ..core.exports import safe_cell
 from . import operations as ops
 from . import queries, verify
@@ -69,15 +69,7 @@ def list_filters(args) -> tuple[dict, list[str]]:
         filters["tipo"] = args["tipo"]
     if args.get("estado") in ESTADOS:
         filters["estado"] = args["estado"]
-    for key, label in (("desde", "Emitidas desde"), ("hasta", "Emitidas hasta")):
-        raw = (args.get(key) or "").strip()
-        if raw:
-            try:
-                filters[key] = date.fromisoformat(raw[:10])
-            except ValueError:
-                problems.append(f"La fecha «{label}» no es válida (AAAA-MM-DD); se omitió.")
-    if filters.get("desde") and filters.get("hasta") and filters["hasta"] < filters["desde"]:
-        problems.append("«Emitidas hasta» es anterior a «Emitidas desde»: no hay constancias en ese intervalo.")
+    day_range(args, filters, problems, "Emitidas desde", "Emitidas hasta", "no hay constancias en ese intervalo")
     return filters, problems
 
 

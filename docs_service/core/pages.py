@@ -1,5 +1,7 @@
 """What a page does when an operation refuses: settle the request as failed (its transaction rolls
 back and a refusal is audited after it), tell the person why, and show the form or redirect."""
+from datetime import date
+
 from flask import flash, g, redirect
 
 from .errors import DomainError, fail
@@ -21,3 +23,18 @@ def refuse(err: DomainError, url: str):
     """Fail the request, flash the message and redirect (303, so a reload does not re-post)."""
     reject(err)
     return redirect(url, 303)
+
+
+def day_range(args, filters: dict, problems: list, desde: str = "Desde", hasta: str = "Hasta",
+              empty: str = "no hay resultados en ese intervalo") -> None:
+    """The `desde`/`hasta` days (AAAA-MM-DD) of a list page's query string into `filters`; a malformed
+    day is left out with a Spanish note in `problems`, and so is an interval that ends before it starts."""
+    for key, label in (("desde", desde), ("hasta", hasta)):
+        raw = (args.get(key) or "").strip()
+        if raw:
+            try:
+                filters[key] = date.fromisoformat(raw[:10])
+            except ValueError:
+                problems.append(f"La fecha «{label}» no es válida (AAAA-MM-DD); se omitió.")
+    if filters.get("desde") and filters.get("hasta") and filters["hasta"] < filters["desde"]:
+        problems.append(f"«{hasta}» es anterior a «{desde}»: {empty}.")

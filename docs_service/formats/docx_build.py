@@ -30,23 +30,31 @@ def field_code(paragraph, code: str) -> None:
         run._r.append(el)
 
 
-def build_template(schema: FormSchema, titulo: str, instructivo: str) -> bytes:
+def letter_document(font_size: float, header: str, footer: str):
+    """A letter-size Word document (2 cm side margins, Arial), `header` centred at the top of every
+    page and `footer` followed by «Página X de Y» at the bottom right."""
     doc = WordDocument()
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21.59), Cm(27.94)  # carta
     for side in ("left_margin", "right_margin"):
         setattr(section, side, Cm(2))
     style = doc.styles["Normal"]
-    style.font.name, style.font.size = "Arial", Pt(9)
-    header = section.header.paragraphs[0]
-    header.text = f"{INSTITUTION}\n{AREA}\nClave {{{{ formato.clave }}}} · versión {{{{ formato.version }}}}"
-    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    footer.add_run("{{ formato.clave }} v{{ formato.version }} · Página ")
-    field_code(footer, "PAGE")
-    footer.add_run(" de ")
-    field_code(footer, "NUMPAGES")
+    style.font.name, style.font.size = "Arial", Pt(font_size)
+    top = section.header.paragraphs[0]
+    top.text = header
+    top.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    bottom = section.footer.paragraphs[0]
+    bottom.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    bottom.add_run(footer + " · Página ")
+    field_code(bottom, "PAGE")
+    bottom.add_run(" de ")
+    field_code(bottom, "NUMPAGES")
+    return doc
+
+
+def build_template(schema: FormSchema, titulo: str, instructivo: str) -> bytes:
+    doc = letter_document(9, f"{INSTITUTION}\n{AREA}\nClave {{{{ formato.clave }}}} · versión {{{{ formato.version }}}}",
+                          "{{ formato.clave }} v{{ formato.version }}")
     heading = doc.add_heading(titulo.upper(), level=1)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     simple = [f for f in schema.campos if f.tipo != "filas"]
