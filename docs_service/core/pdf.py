@@ -261,12 +261,16 @@ def render_with_layout(
     constancias' frames)."""
     with _lock:
         wp = _weasyprint()
-        fetcher = _fetcher(assets)
-        sheets = ([_stylesheet(BASE_CSS, None), _stylesheet(SERIES_CSS, None)]
-                  + [_stylesheet(css, assets) for css in stylesheets])
-        document = wp.HTML(string=_series_html(parts, head, lang), base_url=_base_url(assets),
-                           url_fetcher=fetcher).render(stylesheets=sheets, font_config=_state["fonts"])
+        document = _layout(wp, _fetcher(assets), parts, stylesheets, assets, head, lang)
         return document, (document.write_pdf() if write else None)
+
+
+def _layout(wp, fetcher, parts, stylesheets, assets, head, lang):
+    """One WeasyPrint layout pass over `parts` (caller holds `_lock`)."""
+    sheets = ([_stylesheet(BASE_CSS, None), _stylesheet(SERIES_CSS, None)]
+              + [_stylesheet(css, assets) for css in stylesheets])
+    return wp.HTML(string=_series_html(parts, head, lang), base_url=_base_url(assets),
+                   url_fetcher=fetcher).render(stylesheets=sheets, font_config=_state["fonts"])
 
 
 def render_pdfs(
@@ -283,11 +287,8 @@ def render_pdfs(
     with _lock:
         wp = _weasyprint()
         fetcher = _fetcher(assets)
-        sheets = ([_stylesheet(BASE_CSS, None), _stylesheet(SERIES_CSS, None)]
-                  + [_stylesheet(css, assets) for css in stylesheets])
         try:
-            document = wp.HTML(string=_series_html(parts, head, lang), base_url=_base_url(assets),
-                               url_fetcher=fetcher).render(stylesheets=sheets, font_config=_state["fonts"])
+            document = _layout(wp, fetcher, parts, stylesheets, assets, head, lang)
             groups = _split(document, len(parts))
         except Exception as err:
             if len(parts) == 1:
