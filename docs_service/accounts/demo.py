@@ -14,11 +14,11 @@ DEMO_USERS = [
     ("revisor.demo", ["revisor"], "NC", "Revisión jurídico-normativa (demostración)"),
     ("titular.demo", ["titular"], "NC", "Persona titular de la Coordinación (demostración)"),
     ("validador.demo", ["validador"], "NC", "Unidad validadora (demostración)"),
-    ("operativo.3301", ["operativo"], "3301", "Operativo Mérida Norte (demostración)"),
-    ("operativo.3333", ["operativo"], "3333", "Operativo Mérida Sur (demostración)"),
-    ("operativo.1601", ["operativo"], "1601", "Operativo Toluca (demostración)"),
+    ("operativo.3301", ["operativo"], "3301", "Operativo de cobranza (demostración)"),
+    ("operativo.3333", ["operativo"], "3333", "Operativo de cobranza (demostración)"),
+    ("operativo.1601", ["operativo"], "1601", "Operativo de cobranza (demostración)"),
     ("consultor.demo", ["consultor"], "NC", "Consultas normativas (demostración)"),
-    ("consultor.3301", ["consultor"], "3301", "Consultas de la Subdelegación Mérida Norte (demostración)"),
+    ("consultor.3301", ["consultor"], "3301", "Consultas de la Subdelegación (demostración)"),
     ("auditor.demo", ["auditor"], "NC", "Auditoría (demostración)"),
 ]
 

@@ -30,9 +30,22 @@ def unit_label(unit) -> str:
     return f"{unit.clave} {unit_name(unit)}".strip()
 
 
+def person_label(user, unidad=None) -> str:
+    """`Sofía Pech · 3301 Mérida Norte`: a person's name and, once, the unit it belongs to. Without the
+    unit when the line already names it (`unidad`: the consulta's answering unit, an event's unit)."""
+    if user is None:
+        return "—"
+    nombre = user.nombre_completo or user.nombre
+    own = getattr(user, "unidad", None)
+    if own is None or (unidad is not None and own.clave == unidad.clave):
+        return nombre
+    return f"{nombre} · {unit_label(own)}"
+
+
 def template_filters() -> dict:
-    """Jinja filters: `{{ r|rol }}`, `{{ user.unidad|unidad }}`, `{{ u.tipo|tipo_unidad }}`."""
-    return {"rol": lambda code: ROLES.get(code, code), "unidad": unit_label,
+    """Jinja filters: `{{ r|rol }}`, `{{ user.unidad|unidad }}`, `{{ u.tipo|tipo_unidad }}`,
+    `{{ user|persona }}` (or `{{ user|persona(unidad_ya_nombrada) }}`)."""
+    return {"rol": lambda code: ROLES.get(code, code), "unidad": unit_label, "persona": person_label,
             "tipo_unidad": lambda code: TIPOS_UNIDAD.get(code, code)}
 
 

@@ -202,7 +202,7 @@ def test_a_subdelegacion_answers_the_demo_patron_consulta_routed_to_it(live_serv
     page.wait_for_url("**/consultas/CON-*")
     assert "3301 Mérida Norte" in page.get_by_test_id("responde").inner_text()
     options = page.locator("select[name=asignado] option").all_inner_texts()
-    assert options == ["Seleccione…", "Consultas de la Subdelegación Mérida Norte (demostración) (3301 Mérida Norte)"]
+    assert options == ["Seleccione…", "Consultas de la Subdelegación (demostración) · 3301 Mérida Norte"]
     page.select_option("select[name=asignado]", "consultor.3301")
     page.get_by_role("button", name="Turnar").click()
     page.get_by_role("button", name="Pasar a análisis").click()
@@ -215,7 +215,7 @@ def test_a_subdelegacion_answers_the_demo_patron_consulta_routed_to_it(live_serv
     page.get_by_role("button", name="Responder").click()
     assert page.get_by_test_id("estado").inner_text() == "Respondida"
     assert "v1, numeral 2.1" in page.get_by_test_id("citas").inner_text()
-    assert "(3301 Mérida Norte)" in page.get_by_test_id("respondida-por").inner_text()
+    assert page.get_by_test_id("respondida-por").inner_text().endswith(" por Consultas de la Subdelegación (demostración)")
     problems += page_problems(page, axe_source)
     context.close()
     assert problems == [] and csp == []
