@@ -10,6 +10,6 @@ AREA = Area(
     blob_columns=(".models:CreditDocument.blob_key",),
     demo=".demo:load",
     home=".views:home_entries",
-    nav=(NavEntry("Créditos", "credits_pages.search", roles=("operativo", "auditor", "admin"), order=35),),
+    nav=(NavEntry("Créditos", "credits_pages.search", roles=("operativo", "auditor", "admin", "titular"), order=35),),
     setup=".setup:connect",
 )

@@ -23,7 +23,7 @@ from .schemas import (CreditDetail, CreditOut, CreditQuery, CreditDocumentForm, 
                       ExportCreditQuery, ImportOut, PatronDetail, PatronOut, PatronQuery, CreditTransitionIn)
 
 blp = Blueprint("creditos", __name__, url_prefix="/api/v1", description="Créditos fiscales y patrones.")
-READ = roles("operativo", "auditor", "admin")
+READ = roles(*ops.VIEWERS)
 OPERATIVO = roles("operativo")
 
 

@@ -19,7 +19,7 @@ from .schemas import (CertificationIn, CertificationOut, CreditDocumentForm, Cre
 
 blp = Blueprint("pagos", __name__, url_prefix="/api/v1",
                 description="Pagos, conciliación con los créditos y certificación de pagos no captados.")
-READ = roles("operativo", "auditor", "admin")
+READ = roles(*ops.VIEWERS)
 OPERATIVO = roles("operativo")
 
 

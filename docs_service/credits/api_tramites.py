@@ -19,7 +19,7 @@ from .schemas import (TramiteIn, TramiteOut, TramiteResolutionIn, TransferIn, Tr
 
 blp = Blueprint("traslados_tramites", __name__, url_prefix="/api/v1",
                 description="Traslados de créditos entre unidades y trámites (aclaración, devolución, cancelación…).")
-READ = roles("operativo", "auditor", "admin")
+READ = roles(*ops.VIEWERS)
 OPERATIVO = roles("operativo")
 
 

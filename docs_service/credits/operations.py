@@ -13,8 +13,11 @@ from .models import Credit, CreditDocument, CreditEvent, Patron
 from .phases import EMBARGOS, MOTIVOS, PHASES, Step, actions_from, step_for
 from .signals import credit_document_added, credit_transitioned
 
-# Who sees everything (read only) and who acts (an operativo, on its unit's credits only).
-READERS = ("auditor", "admin")
+# Who sees everything (read only) and who acts (an operativo, on its unit's credits only). The
+# titular certifies situación de créditos and pagos for the whole Coordinación (certification's
+# collectors.national), so it reads every patrón, credit and payment it may certify; it acts on none.
+READERS = ("auditor", "admin", "titular")
+VIEWERS = ("operativo",) + READERS  # the read routes' policy
 DOCUMENT_TYPES = {"cedula": "Cédula de liquidación", "citatorio": "Citatorio", "acta_notificacion": "Acta de notificación",
                   "mandamiento": "Mandamiento de ejecución", "acta_embargo": "Acta de embargo",
                   "resolucion": "Resolución", "oficio": "Oficio", "escrito": "Escrito del patrón",
@@ -29,7 +32,8 @@ def reads_all(user) -> bool:
 
 
 def can_view_credit(user, credit: Credit) -> bool:
-    """Readers see every credit; an operativo its unit's, plus those offered to it in a pending traslado."""
+    """Readers (auditor, admin, titular) see every credit; an operativo its unit's, plus those offered to it
+    in a pending traslado."""
     if reads_all(user):
         return True
     if user is None or not user.has_role("operativo") or user.unidad_id is None:

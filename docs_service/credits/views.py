@@ -24,13 +24,13 @@ from .operations import DOCUMENT_TYPES
 from .phases import EMBARGO_LABELS, MOTIVOS, PHASES, action_label
 
 bp = Blueprint("credits_pages", __name__, template_folder="templates")
-READ = roles("operativo", "auditor", "admin")
+READ = roles(*ops.VIEWERS)
 OPERATIVO = roles("operativo")
 FILTERS = ("nrp", "numero", "rfc", "razon_social", "fase", "unidad", "concepto", "periodo", "lote")
 
 
 def home_entries(user):
-    if not user.has_role("operativo", "auditor", "admin"):
+    if not user.has_role(*ops.VIEWERS):
         return []
     entries = [HomeEntry("Buscar créditos fiscales de su unidad" if user.has_role("operativo")
                          else "Consultar créditos fiscales", "credits_pages.search")]

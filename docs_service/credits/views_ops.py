@@ -19,7 +19,7 @@ from .loaders import PAYMENT_COLUMNS, csv_response
 from .models import PAYMENT_STATES, ImportBatch, PaymentCertification, PaymentFile
 
 bp = Blueprint("credits_ops_pages", __name__, template_folder="templates")
-READ = roles("operativo", "auditor", "admin")
+READ = roles(*ops.VIEWERS)
 OPERATIVO = roles("operativo")
 PAYMENT_LABELS = {"aplicado": "Aplicado", "parcial": "Aplicado, crédito con saldo", "sin_credito": "Sin crédito",
                   "duplicado": "Duplicado (no aplicado)", "excedente": "Aplicado con excedente"}

@@ -78,7 +78,7 @@ def test_every_role_walks_its_pages(live_server, browser, users, axe_source, vie
                  v["devuelto"], v["aprobado"], f"/documentos/{docs['publicado']}/diff?de=1&a=2",
                  "/difusion?mias=1", f"/difusion/{published_id}?ooad=33", "/documentos/nuevo", "/notificaciones"],
         "rita": ["/", "/bandeja", v["revision"]],
-        "tito": ["/", "/bandeja"],
+        "tito": ["/", "/bandeja", "/creditos"],
         "vale": ["/"],
         "oscar": ["/", "/acuses", v["publicado"], "/constancias", "/constancias/lotes", "/verificacion", "/no-existe"],
         "cony": ["/", "/documentos", f"/documentos?vigente_al={fechas.hoy().isoformat()}"],

@@ -87,3 +87,36 @@ def test_resolved_traslado_restores_the_previous_incidencia(client, staff):
                 json={"comentario": "No corresponde"})
     after = get(client, staff["oscar"], numero).get_json()
     assert (after["fase"], after["inc"], after["fecha_inc"]) == ("PAE_REQUERIDO", "31", before["fecha_inc"])
+
+
+def test_the_titular_reads_the_patrones_and_credits_it_certifies(client, staff, users, login):
+    """The titular issues constancias for any patrón of the Coordinación, so it reads every patrón and
+    credit (API and pages), read only; an unknown one is the same 404 as for anybody."""
+    from docs_service.core.fechas import hoy
+    load(client, staff["oscar"], [row(1), row(2)])
+    numero, titular = "268000001", staff["titular"]
+    credit = get(client, titular, numero)
+    assert credit.status_code == 200 and credit.get_json()["acciones_permitidas"] == []
+    nrp = credit.get_json()["nrp"]
+    assert client.get(f"/api/v1/patrones/{nrp}", headers=h(titular)).status_code == 200
+    assert client.get("/api/v1/creditos", headers=h(titular)).get_json()["total"] == 2
+    assert client.get(f"/api/v1/creditos/{numero}/eventos", headers=h(titular)).status_code == 200
+    unknown, other = get(client, titular, "999999999"), get(client, staff["olga"], numero)
+    assert unknown.status_code == other.status_code == 404
+    assert {k: v for k, v in unknown.get_json().items() if k != "request_id"} == \
+        {k: v for k, v in other.get_json().items() if k != "request_id"}
+    assert client.get("/api/v1/patrones/Z9999999999", headers=h(titular)).status_code == 404
+    assert act(client, titular, numero, "declarar_exigible", etag='"x"').status_code == 403  # reads, never acts
+    issued = client.post("/api/v1/constancias", headers=h(titular),
+                         json={"tipo": "situacion_creditos", "nrp": nrp, "fecha_corte": hoy().isoformat()})
+    assert issued.status_code == 201, issued.get_json()
+    users("tina", ["titular"], "NC")
+    login("tina")
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/creditos"' in home
+    patron = client.get(f"/patrones/{nrp}")
+    assert patron.status_code == 200 and numero in patron.get_data(as_text=True)
+    page = client.get(f"/creditos/{numero}")
+    assert page.status_code == 200 and "Trasladar a otra unidad" not in page.get_data(as_text=True)
+    assert client.get("/creditos/999999999").status_code == 404
+    assert client.get("/patrones/Z9999999999").status_code == 404
