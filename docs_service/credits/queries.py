@@ -53,6 +53,23 @@ def can_view_patron(user, patron: Patron) -> bool:
     return db.session.scalar(select(Patron.id).where(Patron.id == patron.id, condition)) is not None
 
 
+# Accented letters of Spanish names and their plain form, in both cases: SQLite's upper() only knows
+# ASCII, so they are replaced before upper-casing (the same expression on PostgreSQL).
+_ACCENTS = (("Á", "A"), ("É", "E"), ("Í", "I"), ("Ó", "O"), ("Ú", "U"), ("Ü", "U"), ("Ñ", "N"),
+            ("á", "a"), ("é", "e"), ("í", "i"), ("ó", "o"), ("ú", "u"), ("ü", "u"), ("ñ", "n"))
+_FOLD = str.maketrans(dict(_ACCENTS))
+
+
+def name_contains(column, text: str):
+    """SQL condition: `column` contains `text` ignoring case and accents («gomez» finds «GÓMEZ»,
+    «panadería» finds «PANADERÍA» on SQLite too); `%` and `_` are literal."""
+    folded = column
+    for accented, plain in _ACCENTS:
+        folded = func.replace(folded, accented, plain)
+    needle = text.translate(_FOLD).upper().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return func.upper(folded).like(f"%{needle}%", escape="\\")
+
+
 def credits_stmt(user, *, nrp=None, numero=None, rfc=None, razon_social=None, fase=None, unidad=None, concepto=None,
                  periodo=None, lote=None):
     stmt = select(Credit).join(Patron, Credit.patron_id == Patron.id)
@@ -69,7 +86,7 @@ def credits_stmt(user, *, nrp=None, numero=None, rfc=None, razon_social=None, fa
     if rfc:
         stmt = stmt.where(Patron.rfc == rfc.replace(" ", "").upper())
     if razon_social:
-        stmt = stmt.where(Patron.razon_social.ilike(f"%{razon_social}%"))
+        stmt = stmt.where(name_contains(Patron.razon_social, razon_social))
     if fase:
         stmt = stmt.where(Credit.fase == fase)
     if unidad:
@@ -93,7 +110,7 @@ def patrones_stmt(user, *, nrp=None, rfc=None, razon_social=None, unidad=None):
     if rfc:
         stmt = stmt.where(Patron.rfc == rfc.replace(" ", "").upper())
     if razon_social:
-        stmt = stmt.where(Patron.razon_social.ilike(f"%{razon_social}%"))
+        stmt = stmt.where(name_contains(Patron.razon_social, razon_social))
     if unidad:
         stmt = stmt.where(Patron.unidad_id == select(Unit.id).where(Unit.clave == unidad).scalar_subquery())
     return stmt.order_by(Patron.nrp)

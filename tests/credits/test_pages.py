@@ -167,6 +167,26 @@ def test_search_ignores_control_characters(client, people, login):
     assert response.status_code == 200 and "268000001" in response.get_data(as_text=True)
 
 
+def test_search_by_name_ignores_case_and_accents(client, people, login):
+    """GIVEN patrones named «José Gómez Muñoz» and «PANADERÍA 100% MAYA» WHEN searched by razón social as
+    people type it (no accents, any case) THEN they are found, on SQLite as on PostgreSQL; `%` and `_`
+    in the text are literal."""
+    load(client, people["pedro"], [row(1, razon_social="José Gómez Muñoz"), row(2, razon_social="PANADERÍA 100% MAYA"),
+                                   row(3, razon_social="FERRETERÍA 1000 MAYA")])
+    login("pedro")
+
+    def found(text):
+        html = client.get("/creditos", query_string={"razon_social": text}).get_data(as_text=True)
+        return {n for n in ("268000001", "268000002", "268000003") if f">{n}</a>" in html}
+
+    assert found("gomez munoz") == found("GÓMEZ") == found("josé gómez muñoz") == {"268000001"}
+    assert found("panadería") == found("PANADERIA") == {"268000002"}
+    assert found("100%") == {"268000002"} and found("1_0") == set()
+    api = client.get("/api/v1/patrones", query_string={"razon_social": "gomez"},
+                     headers={"Authorization": f"Bearer {people['pedro']}"}).get_json()
+    assert [p["razon_social"] for p in api["items"]] == ["José Gómez Muñoz"]
+
+
 def test_traslado_by_unit_name_and_listed_on_both_sides(client, people, login):
     load(client, people["pedro"], [row(1)])
     login("pedro")
