@@ -148,13 +148,17 @@ def test_certification_through_the_payments_page(client, people, users, login, a
     assert client.post("/pagos/certificaciones/1/revision", data={"csrf_token": csrf_from(page),
                                                                   "version": version}).status_code == 303
     page = client.get("/pagos").get_data(as_text=True)
-    assert "Revisada" in page
-    version = re.search(r'/pagos/certificaciones/1/certificacion".*?name="version" value="(\d+)"', page, re.S).group(1)
+    assert "Revisada" in page and '<a href="/creditos/268000001">268000001</a>' in page
+    # who requested it is not offered the certification, and told who does it
+    assert "/pagos/certificaciones/1/certificacion" not in page and 'data-testid="certifica-otra-persona"' in page
+    version = str(int(version) + 1)
     client.post("/pagos/certificaciones/1/certificacion", data={"csrf_token": csrf_from(page), "version": version})
     assert "no puede certificarla" in client.get("/pagos").get_data(as_text=True)
     client.post("/logout", data={"csrf_token": csrf_from(client.get("/pagos").get_data(as_text=True))})
     login("paco")
     page = client.get("/pagos").get_data(as_text=True)
+    assert 'data-testid="certifica-otra-persona"' not in page
+    assert version == re.search(r'/pagos/certificaciones/1/certificacion".*?name="version" value="(\d+)"', page, re.S).group(1)
     assert client.post("/pagos/certificaciones/1/certificacion", data={"csrf_token": csrf_from(page),
                                                                        "version": version}).status_code == 303
     assert "Pagado" in client.get("/creditos/268000001").get_data(as_text=True)
