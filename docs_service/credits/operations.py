@@ -10,7 +10,7 @@ from ..core.errors import InvalidInput, InvalidTransition, NotAllowed, NotFound,
 from ..core.storage import storage
 from . import rules
 from .models import Credit, CreditDocument, CreditEvent, Patron
-from .phases import EMBARGOS, MOTIVOS, PHASES, Step, actions_from, step_for
+from .phases import ACTIONS, EMBARGOS, MOTIVOS, PHASES, Step, action_label, actions_from, step_for
 from .signals import credit_document_added, credit_transitioned
 
 # Who sees everything (read only) and who acts (an operativo, on its unit's credits only). The
@@ -105,6 +105,16 @@ def record_event(actor, credit: Credit, accion: str, *, de: str | None, a: str, 
     return event
 
 
+def _not_allowed_message(accion: str, fase: str, permitidas: list[str]) -> str:
+    """«No se puede «Iniciar remate (avalúo y convocatoria)» un crédito en fase «Exigible». Acciones
+    permitidas ahora: …» — the labels people see on the credit's page, never the codes."""
+    allowed = ", ".join(f"«{action_label(a)}»" for a in permitidas) or "ninguna"
+    if accion in ACTIONS:
+        return (f"No se puede «{action_label(accion)}» un crédito en fase «{PHASES[fase]}». "
+                f"Acciones permitidas ahora: {allowed}.")
+    return f"La acción «{accion[:40]}» no existe. Acciones permitidas ahora: {allowed}."
+
+
 def transition(actor, credit: Credit, accion: str, *, fecha: date | None = None, fundamento: str = "",
                comentario: str = "", motivo: str | None = None, tipo_embargo: str | None = None,
                documentos=(), system: bool = False) -> Credit:
@@ -113,7 +123,7 @@ def transition(actor, credit: Credit, accion: str, *, fecha: date | None = None,
     step = step_for(credit.fase, accion)
     permitidas = actions_from(credit.fase, actor if not system else None)
     if step is None or (not system and not step.roles):
-        raise InvalidTransition(f"No se puede «{accion}» un crédito en fase «{PHASES[credit.fase]}».",
+        raise InvalidTransition(_not_allowed_message(accion, credit.fase, permitidas),
                                 permitidas=permitidas, fase=credit.fase)
     if not system:
         require_actor(actor, credit)

@@ -53,6 +53,10 @@ def test_invalid_transition_names_the_allowed_ones(client, staff, credits):
     body = response.get_json()
     assert body["error"] == "transicion_invalida"
     assert "iniciar_notificacion" in body["permitidas"] and "requerir" not in body["permitidas"]
+    # the message names the action and the allowed ones as the credit's page does, never by code
+    assert body["message"].startswith("No se puede «Requerir pago (mandamiento de ejecución)» un crédito en fase «Emitido». "
+                                      "Acciones permitidas ahora: «")
+    assert "requerir" not in body["message"] and "iniciar_notificacion" not in body["message"]
 
 
 def test_notification_date_cannot_be_future(client, staff, credits):
