@@ -2,11 +2,12 @@
 rows of a CSV export, balances of a patrón, a credit's timeline."""
 from decimal import Decimal
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 
-from ..accounts.models import Unit
+from ..accounts.models import Unit, User
 from ..core.db import db
-from .models import Credit, CreditDocument, CreditEvent, Patron, Payment, PaymentApplication, Transfer
+from .models import (Credit, CreditDocument, CreditEvent, Patron, Payment, PaymentApplication, PaymentFile,
+                     Transfer)
 from .operations import reads_all
 
 
@@ -125,7 +126,12 @@ def payments_stmt(user, *, nrp=None, periodo=None, estado=None, archivo=None, or
             mine = select(Patron.nrp).where(Patron.unidad_id == user.unidad_id)
             applied = exists().where(PaymentApplication.pago_id == Payment.id,
                                      PaymentApplication.credito_id == Credit.id, Credit.unidad_id == user.unidad_id)
-            stmt = stmt.where(or_(Payment.nrp.in_(mine), applied))
+            # a payment of a file the unit imported that matched no credit (an NRP of no unit, say) is
+            # the unit's to follow up: the file's counts include it, so its list shows it
+            imported = select(PaymentFile.id).join(User, PaymentFile.importado_por_id == User.id) \
+                .where(User.unidad_id == user.unidad_id)
+            unmatched = and_(Payment.estado == "sin_credito", Payment.archivo_id.in_(imported))
+            stmt = stmt.where(or_(Payment.nrp.in_(mine), applied, unmatched))
     if nrp:
         stmt = stmt.where(Payment.nrp == nrp.replace("-", "").upper())
     if periodo:

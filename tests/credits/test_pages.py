@@ -121,7 +121,8 @@ def test_payments_page_conciliates(client, people, login):
     login("pedro")
     nrp = client.get("/api/v1/creditos/268000001").get_json()["nrp"]
     page = client.get("/pagos").get_data(as_text=True)
-    text = f"registro_patronal,folio,periodo,fecha_pago,importe_cop,importe_rcv\n{nrp},F1,202401,20260105,115000,0\n"
+    text = (f"registro_patronal,folio,periodo,fecha_pago,importe_cop,importe_rcv\n{nrp},F1,202401,20260105,115000,0\n"
+            "Y0199999990,F2,202401,20260105,50000,0\n")  # an NRP of no unit: sin crédito
     response = client.post("/pagos", data={"csrf_token": csrf_from(page), "formato": "procesar",
                                            "archivo": (io.BytesIO(text.encode()), "p.csv")},
                            content_type="multipart/form-data", follow_redirects=True)
@@ -129,6 +130,14 @@ def test_payments_page_conciliates(client, people, login):
     html = response.get_data(as_text=True)
     assert 'data-testid="conciliacion"' in html and "Aplicado" in html
     assert "Pagado" in client.get("/creditos/268000001").get_data(as_text=True)
+    # the file counts one payment sin crédito, and the unit that imported it can list it to follow it up
+    assert "<dt>Sin crédito</dt><dd>1</dd>" in html and "2 pago(s)." in html and "Y0199999990" in html
+    archivo = re.search(r"archivo=(\d+)", response.request.url).group(1)
+    unmatched = client.get(f"/pagos?archivo={archivo}&estado=sin_credito").get_data(as_text=True)
+    assert "1 pago(s)." in unmatched and "Y0199999990" in unmatched
+    assert "Y0199999990" in client.get("/pagos/exportacion.csv").get_data(as_text=True)
+    login("pilar")  # another unit does not see it
+    assert "Y0199999990" not in client.get(f"/pagos?archivo={archivo}").get_data(as_text=True)
 
 
 def test_certification_through_the_payments_page(client, people, users, login, app):
