@@ -79,7 +79,7 @@ def patron(nrp):
     p = visible_patron(nrp)
     credits = db.session.scalars(queries.credits_stmt(g.user, nrp=p.nrp).limit(500)).all()
     return render_template("credits/patron.html", p=p, credits=credits, saldos=queries.balances(g.user, p),
-                           fases=PHASES, conceptos=CONCEPTOS)
+                           fases=PHASES, conceptos=CONCEPTOS, origenes=ORIGENES)
 
 
 @bp.route("/creditos/<numero>")

@@ -38,7 +38,9 @@ def test_search_credit_page_and_transition_form(client, people, login):
     assert stale.status_code == 303
     assert "modificó el crédito" in client.get("/creditos/268000001").get_data(as_text=True)
     patron = re.search(r'/patrones/(Z\d+)', after).group(1)
-    assert "Saldos" in client.get(f"/patrones/{patron}").get_data(as_text=True)
+    patron_page = client.get(f"/patrones/{patron}").get_data(as_text=True)
+    assert "Saldos" in patron_page
+    assert "<td>Cédula por omisión (E.C.O.)</td>" in patron_page and "<td>ECO</td>" not in patron_page  # origen by name
     export = client.get("/creditos/exportacion.csv?fase=EXIGIBLE")
     assert export.status_code == 200 and export.mimetype == "text/csv"
     lines = export.get_data(as_text=True).lstrip("\ufeff").splitlines()
