@@ -6,6 +6,8 @@ ESTADOS_TRASLADO = {"pendiente": "Pendiente de aceptación", "aceptado": "Acepta
 ESTADOS_CERTIFICACION = {"solicitada": "Solicitada", "revisada": "Revisada (lista para certificar)",
                          "certificada": "Certificada", "rechazada": "Rechazada"}
 FORMATOS_PAGO = {"procesar": "PROCESAR", "sipare": "SIPARE"}
+ESTADOS_PAGO = {"aplicado": "Aplicado", "parcial": "Aplicado, crédito con saldo", "sin_credito": "Sin crédito",
+                "duplicado": "Duplicado (no aplicado)", "excedente": "Aplicado con excedente"}
 # Incidencias (INC) as the Subdelegaciones' tooling labels them (DOMAIN.md §2.2; 01 and 02 approximate).
 INCIDENCIAS = {"01": "Etapa inicial (emisión)", "02": "Notificado", "03": "Aclaración administrativa",
                "05": "En solicitud de convenio", "06": "Inconformidad", "09": "No localizado",

@@ -11,7 +11,7 @@ from ..core.errors import NotFound
 from ..core.exports import safe_cell
 from . import operations as ops
 from . import queries
-from .labels import INCIDENCIAS
+from .labels import ESTADOS_PAGO, INCIDENCIAS
 from .phases import PHASES
 
 
@@ -79,4 +79,5 @@ PAYMENT_COLUMNS = [
     ("fecha_pago", lambda p: p.fecha_pago), ("importe_cop", lambda p: p.importe_cop),
     ("importe_rcv", lambda p: p.importe_rcv), ("importe_total", lambda p: p.importe_total),
     ("importe_aplicado", lambda p: p.importe_aplicado), ("estado", lambda p: p.estado),
+    ("estado_descripcion", lambda p: ESTADOS_PAGO.get(p.estado, p.estado)),
 ]

@@ -15,14 +15,13 @@ from . import operations as ops
 from . import payments as pay
 from . import progress, queries, transfers
 from .importer import import_credits
+from .labels import ESTADOS_PAGO
 from .loaders import PAYMENT_COLUMNS, csv_response
 from .models import PAYMENT_STATES, ImportBatch, PaymentCertification, PaymentFile
 
 bp = Blueprint("credits_ops_pages", __name__, template_folder="templates")
 READ = roles(*ops.VIEWERS)
 OPERATIVO = roles("operativo")
-PAYMENT_LABELS = {"aplicado": "Aplicado", "parcial": "Aplicado, crédito con saldo", "sin_credito": "Sin crédito",
-                  "duplicado": "Duplicado (no aplicado)", "excedente": "Aplicado con excedente"}
 
 
 def _file(field="archivo"):
@@ -155,7 +154,7 @@ def payments():
         certs_stmt = certs_stmt.where(PaymentCertification.unidad_id == g.user.unidad_id)
     return render_template("credits/payments.html", items=items, total=total, pagina=pagina, files=files,
                            current=current, reporte=json.loads(current.reporte or "[]") if current else [],
-                           estado=estado, estados=PAYMENT_LABELS, certs=db.session.scalars(certs_stmt).all(),
+                           estado=estado, estados=ESTADOS_PAGO, certs=db.session.scalars(certs_stmt).all(),
                            layouts=pay.LAYOUTS), status
 
 

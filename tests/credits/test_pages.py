@@ -137,7 +137,10 @@ def test_payments_page_conciliates(client, people, login):
     archivo = re.search(r"archivo=(\d+)", response.request.url).group(1)
     unmatched = client.get(f"/pagos?archivo={archivo}&estado=sin_credito").get_data(as_text=True)
     assert "1 pago(s)." in unmatched and "Y0199999990" in unmatched
-    assert "Y0199999990" in client.get("/pagos/exportacion.csv").get_data(as_text=True)
+    exported = client.get("/pagos/exportacion.csv").get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert exported[0].endswith(",importe_aplicado,estado,estado_descripcion")  # codes kept, and their names
+    assert exported[1].endswith(",aplicado,Aplicado") and exported[2].endswith(",sin_credito,Sin crédito")
+    assert "Y0199999990" in exported[2]
     login("pilar")  # another unit does not see it
     assert "Y0199999990" not in client.get(f"/pagos?archivo={archivo}").get_data(as_text=True)
 
