@@ -46,7 +46,9 @@ def context(c: Constancia, kind) -> dict:
     url = f"{current_app.config['DOCS_PUBLIC_URL'].rstrip('/')}/v/{c.codigo}"
     unidad = f"{c.unidad.clave} {c.unidad.nombre}" if c.unidad is not None else ""
     return {
-        "k": {"titulo": kind.titulo, "fundamento": kind.fundamento},
+        # the legal basis its PDF printed; only a constancia issued before that was stored (migration
+        # 0012) takes the kind's current text
+        "k": {"titulo": kind.titulo, "fundamento": c.fundamento or kind.fundamento},
         "c": {"folio": c.folio, "url": url, "unidad": unidad, "emitida_local": fechas.fecha_hora(c.emitida),
               "fecha_corte": fechas.fecha_larga(c.fecha_corte) if c.fecha_corte else "",
               "estado": c.estado, "aviso_estado": estado_aviso(c, url)},

@@ -34,6 +34,9 @@ class Constancia(Base):
     emitida: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     datos: Mapped[str] = mapped_column(Text)  # canonical JSON snapshot
     plantilla: Mapped[str] = mapped_column(String(64))  # tipo@version
+    # the legal basis printed in its PDF, as the kind read it at issue time (a later fundamento.txt
+    # does not change it); None for constancias issued before migration 0012
+    fundamento: Mapped[str | None] = mapped_column(Text)
     cadena: Mapped[str] = mapped_column(Text)
     sello: Mapped[str] = mapped_column(Text)
     serie_certificado: Mapped[str] = mapped_column(String(64))

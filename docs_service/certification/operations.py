@@ -142,7 +142,8 @@ def record(job: Job, produced, *, unidad_id: int, solicitante_id: int | None, co
     constancia = Constancia(tipo=job.tipo, anio=job.emitida.year, consecutivo=consecutivo, folio=job.folio,
                             codigo=job.codigo, estado="VIGENTE", unidad_id=unidad_id, nrp=job.nrp, rfc=job.rfc,
                             referencia=referencia[:120], fecha_corte=job.fecha_corte, emitida=job.emitida,
-                            datos=canonical_json(job.datos), plantilla=produced.plantilla, cadena=produced.cadena,
+                            datos=canonical_json(job.datos), plantilla=produced.plantilla,
+                            fundamento=produced.fundamento or None, cadena=produced.cadena,
                             sello=produced.sello, serie_certificado=produced.serie, sha256=key,
                             tamano=len(produced.pdf), solicitante_id=solicitante_id, lote_id=lote_id)
     db.session.add(constancia)

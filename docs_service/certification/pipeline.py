@@ -51,6 +51,7 @@ class Produced:
     sello: str
     serie: str
     plantilla: str
+    fundamento: str = ""  # the legal basis printed in this PDF (stored with the constancia)
 
 
 def mask_rfc(rfc: str | None) -> str | None:
@@ -145,7 +146,8 @@ class Producer:
             return RenderFailed(f"{type(err).__name__}: {err}")
         pdf = self.sealer.sign(unsigned)
         return Produced(folio=job.folio, codigo=job.codigo, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(),
-                        cadena=cadena, sello=sello, serie=self.material.serial, plantilla=kind.plantilla)
+                        cadena=cadena, sello=sello, serie=self.material.serial, plantilla=kind.plantilla,
+                        fundamento=kind.fundamento)
 
 
 def warm_up(producer: Producer, unidad_clave: str = "0000", unidad_nombre: str = "Prueba") -> None:

@@ -193,3 +193,27 @@ def test_the_openapi_document_describes_the_download(client, staff):
     operation = spec["paths"]["/api/v1/constancias/{folio}/docx"]["get"]
     assert DOCX in operation["responses"]["200"]["content"]
     assert "sin_copia_docx" in operation["responses"]["200"]["description"]
+
+
+def test_docx_prints_the_fundamento_stored_at_issue_not_the_kinds_current_one(app, make_app, tmp_path, staff,
+                                                                             situacion):
+    """A later change of the kind's fundamento.txt does not alter an issued constancia's copy: it prints
+    the legal basis its PDF printed. A constancia issued before that text was stored (NULL) takes the
+    kind's current text."""
+    from docs_service.certification.models import Constancia
+    issued_with = (ROOT / "situacion_creditos" / "fundamento.txt").read_text(encoding="utf-8").strip()
+    folder = tmp_path / "certificaciones"
+    shutil.copytree(ROOT, folder)
+    (folder / "situacion_creditos" / "fundamento.txt").write_text("Con fundamento en el texto reformado.",
+                                                                  encoding="utf-8")
+    later = make_app(CERTIFICACIONES_DIR=str(folder)).test_client()
+    url = f"/api/v1/constancias/{situacion['folio']}/docx"
+    body = "\n".join(texts(later.get(url, headers=h(staff["oscar"])).data)[0])
+    assert issued_with in body and "texto reformado" not in body
+    with app.app_context():
+        stored = db.session.scalar(select(Constancia).where(Constancia.folio == situacion["folio"]))
+        assert stored.fundamento == issued_with
+        stored.fundamento = None  # as issued before migration 0012
+        db.session.commit()
+    body = "\n".join(texts(later.get(url, headers=h(staff["oscar"])).data)[0])
+    assert "Con fundamento en el texto reformado." in body and issued_with not in body
