@@ -101,6 +101,11 @@ def credits_stmt(user, *, nrp=None, numero=None, rfc=None, razon_social=None, fa
     return stmt.order_by(Credit.numero)
 
 
+def credit_units() -> list[Unit]:
+    """The units that may hold credits (every OOAD and Subdelegación), for a reader's unit filter."""
+    return db.session.scalars(select(Unit).where(Unit.tipo != "central").order_by(Unit.clave)).all()
+
+
 def patrones_stmt(user, *, nrp=None, rfc=None, razon_social=None, unidad=None):
     stmt = select(Patron)
     scope = patron_scope(user)

@@ -63,8 +63,9 @@ def search():
     filters = search_filters(request.args)
     pagina = max(request.args.get("pagina", 1, type=int) or 1, 1)
     total, items = paginate(queries.credits_stmt(g.user, **filters), pagina, 50)
+    unidades = [] if g.user.has_role("operativo") else queries.credit_units()
     return render_template("credits/search.html", items=items, total=total, pagina=pagina, filtros=filters,
-                           fases=PHASES, conceptos=CONCEPTOS, conteo=queries.phase_counts(g.user))
+                           fases=PHASES, conceptos=CONCEPTOS, conteo=queries.phase_counts(g.user), unidades=unidades)
 
 
 @bp.route("/creditos/exportacion.csv")

@@ -185,6 +185,22 @@ def test_search_ignores_control_characters(client, people, login):
     assert response.status_code == 200 and "268000001" in response.get_data(as_text=True)
 
 
+def test_reader_filters_by_unit_chosen_by_name(client, people, users, login):
+    """GIVEN an auditor WHEN it opens the credit search THEN the unit filter lists the units by key and
+    name (no key to remember) and keeps the one chosen; an operativo has no unit filter."""
+    load(client, people["pedro"], [row(1)])
+    load(client, people["pilar"], [row(2, subdelegacion="3333")])
+    users("aurora", ["auditor"], "NC")
+    login("aurora")
+    html = client.get("/creditos?unidad=3333").get_data(as_text=True)
+    assert '<option value="3301" >3301 Mérida Norte</option>' in html
+    assert '<option value="3333" selected>3333 Mérida Sur</option>' in html and '<option value="33" >33 OOAD Yucatán</option>' in html
+    assert '<option value="NC"' not in html
+    assert ">268000002</a>" in html and ">268000001</a>" not in html
+    login("pedro")
+    assert 'name="unidad"' not in client.get("/creditos").get_data(as_text=True)
+
+
 def test_search_by_name_ignores_case_and_accents(client, people, login):
     """GIVEN patrones named «José Gómez Muñoz» and «PANADERÍA 100% MAYA» WHEN searched by razón social as
     people type it (no accents, any case) THEN they are found, on SQLite as on PostgreSQL; `%` and `_`
