@@ -1,4 +1,6 @@
 """Spanish labels of the créditos area for pages (the one place for this text)."""
+from babel.numbers import format_decimal
+
 from .phases import MOTIVOS, PHASES
 from .transfers import TIPOS as TIPOS_TRASLADO
 
@@ -34,10 +36,20 @@ def modalidad(code: str | None) -> str:
     return f"{code} · {name}" if name else (code or "—")
 
 
+def cifra(n) -> str:
+    """A count as es-MX writes it: `8,173` (as the import's progress line shows it)."""
+    return format_decimal(n or 0, locale="es_MX")
+
+
+def cuantos(n: int, singular: str, plural: str) -> str:
+    """«1 fila cargada», «8,173 filas cargadas»."""
+    return f"{cifra(n)} {singular if n == 1 else plural}"
+
+
 def template_filters() -> dict:
     return {"fase": lambda code: PHASES.get(code, code), "motivo_credito": lambda code: MOTIVOS.get(code, code),
             "estado_traslado": lambda code: ESTADOS_TRASLADO.get(code, code),
             "tipo_traslado": lambda code: TIPOS_TRASLADO.get(code, code),
             "estado_certificacion": lambda code: ESTADOS_CERTIFICACION.get(code, code),
             "formato_pago": lambda code: FORMATOS_PAGO.get(code, code),
-            "incidencia": incidencia, "modalidad": modalidad}
+            "incidencia": incidencia, "modalidad": modalidad, "cifra": cifra}

@@ -15,7 +15,7 @@ from . import operations as ops
 from . import payments as pay
 from . import progress, queries, transfers
 from .importer import import_credits
-from .labels import ESTADOS_PAGO
+from .labels import ESTADOS_PAGO, cifra, cuantos
 from .loaders import PAYMENT_COLUMNS, csv_response
 from .models import PAYMENT_STATES, ImportBatch, PaymentCertification, PaymentFile
 
@@ -51,7 +51,8 @@ def import_page():
                 tracker.finish(error="La importación no se completó por un error del servidor.")
             raise
         tracker.finish(batch)
-        flash(f"Importación terminada: {batch.cargadas} cargadas, {batch.rechazadas} rechazadas.", "info")
+        flash(f"Importación terminada: {cuantos(batch.cargadas, 'fila cargada', 'filas cargadas')}, "
+              f"{cuantos(batch.rechazadas, 'rechazada', 'rechazadas')}.", "info")
         return redirect(url_for(".batch", batch_id=batch.id), 303)
     return _import_form()
 
@@ -139,8 +140,9 @@ def payments():
         except DomainError as err:
             status = reject(err)
         else:
-            flash(f"Archivo conciliado: {record.aplicados} aplicados, {record.sin_credito} sin crédito, "
-                  f"{record.duplicados} duplicados, {record.rechazados} rechazados.", "info")
+            flash(f"Archivo conciliado: {cuantos(record.aplicados, 'pago aplicado', 'pagos aplicados')}, "
+                  f"{cifra(record.sin_credito)} sin crédito, {cuantos(record.duplicados, 'duplicado', 'duplicados')}, "
+                  f"{cuantos(record.rechazados, 'fila rechazada', 'filas rechazadas')}.", "info")
             return redirect(url_for(".payments", archivo=record.id), 303)
     estado = request.args.get("estado") if request.args.get("estado") in PAYMENT_STATES else None
     archivo_id = request.args.get("archivo", type=int)

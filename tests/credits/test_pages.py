@@ -67,6 +67,7 @@ def test_import_page_shows_report(client, people, login):
     assert response.status_code == 200
     assert 'data-testid="cargadas">1<' in html and 'data-testid="rechazadas">1<' in html and "11 caracteres" in html
     assert "<td>268000002</td>" in html  # the report names the row's credit
+    assert "Importación terminada: 1 fila cargada, 1 rechazada." in html
     link = re.search(r'href="(/creditos\?lote=\d+)">Ver el crédito cargado en esta importación', html)
     assert link, "el reporte enlaza los créditos de la importación"
     listed = client.get(link.group(1)).get_data(as_text=True)
@@ -134,6 +135,7 @@ def test_payments_page_conciliates(client, people, login):
     assert "Pagado" in client.get("/creditos/268000001").get_data(as_text=True)
     # the file counts one payment sin crédito, and the unit that imported it can list it to follow it up
     assert "<dt>Sin crédito</dt><dd>1</dd>" in html and "2 pago(s)." in html and "Y0199999990" in html
+    assert "Archivo conciliado: 1 pago aplicado, 1 sin crédito, 0 duplicados, 0 filas rechazadas." in html
     archivo = re.search(r"archivo=(\d+)", response.request.url).group(1)
     unmatched = client.get(f"/pagos?archivo={archivo}&estado=sin_credito").get_data(as_text=True)
     assert "1 pago(s)." in unmatched and "Y0199999990" in unmatched
@@ -248,3 +250,10 @@ def test_payments_page_describes_the_layouts(client, people, login):
     for column in ("registro_patronal", "folio", "importe_cop", "linea_captura", "importe_imss", "credito"):
         assert f"<code>{column}</code>" in help_block
     assert "centavos" in help_block and "pesos con decimales" in help_block
+
+
+def test_counts_read_as_es_mx():
+    from docs_service.credits.labels import cifra, cuantos
+    assert (cifra(8173), cifra(1234567), cifra(0), cifra(None)) == ("8,173", "1,234,567", "0", "0")
+    assert cuantos(1, "fila cargada", "filas cargadas") == "1 fila cargada"
+    assert cuantos(21827, "rechazada", "rechazadas") == "21,827 rechazadas"
