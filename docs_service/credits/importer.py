@@ -65,8 +65,21 @@ def import_credits(actor, stream, nombre: str, *, unidad: str | None = None, pro
                         creado_por_id=getattr(actor, "id", None), filas=0, cargadas=0, sin_cambios=0, rechazadas=0)
     session.add(batch)
     session.flush()
-    loader = _Loader(batch, Writer(batch.id))
-    report = loader.report
+    writer = Writer(batch.id)
+    try:
+        _load(rows, validate, _Loader(batch, writer), avance)
+        writer.finish()
+    finally:
+        writer.close()
+    session.flush()
+    credits_imported.send(batch, actor=actor, nombre=batch.nombre, filas=batch.filas, cargadas=batch.cargadas,
+                          sin_cambios=batch.sin_cambios, rechazadas=batch.rechazadas)
+    return batch
+
+
+def _load(rows, validate, loader, avance):
+    """Validate and write every row, chunk by chunk; the batch gets its counts and report."""
+    batch, report = loader.batch, loader.report
     chunk = []
     for line, row, ragged in rows:
         try:
@@ -88,10 +101,6 @@ def import_credits(actor, stream, nombre: str, *, unidad: str | None = None, pro
     loader.flush(chunk, None, avance)
     batch.advertencias = report.warnings
     batch.reporte = json.dumps(report.items, ensure_ascii=False)
-    session.flush()
-    credits_imported.send(batch, actor=actor, nombre=batch.nombre, filas=batch.filas, cargadas=batch.cargadas,
-                          sin_cambios=batch.sin_cambios, rechazadas=batch.rechazadas)
-    return batch
 
 
 class _Loader:

@@ -157,3 +157,50 @@ def test_amounts_with_either_decimal_separator(written, amount):
 
     from docs_service.credits.csvio import money
     assert money(written, "importe") == Decimal(amount)
+
+
+def test_chunks_see_the_rows_of_the_chunks_before_them(monkeypatch, app, client, staff):
+    """GIVEN chunks of 3 rows (on PostgreSQL each chunk's credits are written while the next is
+    checked) WHEN a patrón's credits are spread over several chunks and a número repeats two chunks
+    later THEN the shared patrón is created once, the repeat is refused as repeated in the file, and a second
+    import finds every credit unchanged."""
+    from docs_service.credits import importer
+    monkeypatch.setattr(importer, "CHUNK", 3)
+    rows = [row(i, nrp=row(1)["nrp"], rfc=row(1)["rfc"], razon_social=row(1)["razon_social"]) for i in range(1, 8)]
+    rows += [row(2), row(8)]
+    report = load(client, staff["oscar"], rows)
+    assert (report["cargadas"], report["rechazadas"]) == (8, 1), report["reporte"]
+    assert report["reporte"][0]["fila"] == 9 and "repetido" in report["reporte"][0]["mensaje"]
+    assert count(app) == 8 and count(app, Patron) == 3  # patrón 1 once, and those of rows 2 and 8
+    again = load(client, staff["oscar"], rows[:7])
+    assert (again["cargadas"], again["sin_cambios"], again["rechazadas"]) == (0, 7, 0)
+
+
+def test_a_failed_write_loads_nothing_and_leaves_the_connection_as_it_was(monkeypatch, app):
+    """GIVEN the database refuses the second chunk of credits WHEN a file is imported THEN the error
+    reaches the caller, nothing of the file stays, and the connection keeps its own page cache."""
+    import io
+    from docs_service.core.db import transaction
+    from docs_service.credits import bulk, importer
+    from .helpers import csv_bytes
+    monkeypatch.setattr(importer, "CHUNK", 2)
+    write, calls = bulk.Writer._write, []
+
+    def failing(self, table, columns, tuples):
+        if table == "creditos":
+            calls.append(len(tuples))
+            if len(calls) == 2:
+                raise RuntimeError("disco lleno")
+        return write(self, table, columns, tuples)
+
+    monkeypatch.setattr(bulk.Writer, "_write", failing)
+    with app.app_context():
+        with pytest.raises(RuntimeError, match="disco lleno"):
+            with transaction():
+                importer.import_credits(None, io.BytesIO(csv_bytes([row(i) for i in range(1, 6)])), "x.csv")
+        connection = db.session.connection()
+        if connection.dialect.name == "sqlite":
+            assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -2000
+        db.session.close()
+    assert calls[:2] == [2, 2]
+    assert count(app) == 0 and count(app, ImportBatch) == 0 and count(app, Patron) == 0
