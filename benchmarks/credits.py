@@ -4,7 +4,10 @@ credits_import: `import_credits` (validation, patrones, credits, one transaction
 rows on SQLite, and on PostgreSQL when DOCS_SERVICE_BENCH_POSTGRES_URL is set, vs the bare baseline
 of the same run: the same CSV rows parsed with `csv` and inserted with `executemany` (SQLite) or
 `COPY` (PostgreSQL) into a table with the CSV's columns and a unique index on número. Rows/s of
-each, ratio, and the peak RSS of each process (streaming: flat in N).
+each, ratio, and the peak RSS of each process (streaming: flat in N). A second baseline writes the
+rows the import stored (patrones and credits, dumped after it, outside its time) again into the same
+migrated tables, with their indexes and foreign keys, by `executemany` / `COPY`: the cost of storing
+the same rows without reading, checking and converting them (`import_vs_same_tables_x`).
 
 credits_conciliation: a PROCESAR-like file paying ~60 % of those credits (1 % duplicated, 2 % with
 no credit), imported and conciliated by `import_payments`: rows/s.
@@ -92,6 +95,8 @@ def child_app(url: str, credits: str, payments: str, folder: str, lookups: int) 
         out["import_s"], out["import_cpu_s"] = time.perf_counter() - t0, time.process_time() - c0
         out["rows"], out["loaded"], out["rejected"] = batch.filas, batch.cargadas, batch.rechazadas
         out["import_peak_mb"] = _peak_mb()
+        with transaction():
+            _dump_stored(db.session.connection(), Path(folder))
         t0 = time.perf_counter()
         with transaction(), open(payments, "rb") as stream:
             record = import_payments(None, stream, "pagos.csv", "procesar")
@@ -100,6 +105,85 @@ def child_app(url: str, credits: str, payments: str, folder: str, lookups: int) 
         out["applied"], out["duplicates"], out["unmatched"] = record.aplicados, record.duplicados, record.sin_credito
         out.update(_lookups(app, lookups))
     return out
+
+
+STORED_TABLES = ("credito_lotes", "patrones", "creditos")
+
+
+def _dump_stored(connection, folder: Path):
+    """The rows the import stored, as the database holds them (CSV, NULL as \\N), for the
+    same-tables baseline to write again."""
+    dbapi = connection.connection.driver_connection
+    for table in STORED_TABLES:
+        path = folder / f"stored-{table}.csv"
+        if connection.dialect.name == "postgresql":
+            with open(path, "wb") as out, dbapi.cursor() as cursor, \
+                    cursor.copy(f"COPY (SELECT * FROM {table} ORDER BY id) TO STDOUT WITH (FORMAT csv, HEADER, "
+                                "NULL '\\N')") as copy:
+                for block in copy:
+                    out.write(block)
+            continue
+        cursor = dbapi.cursor()
+        rows = cursor.execute(f"SELECT * FROM {table} ORDER BY id")
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow([d[0] for d in cursor.description])
+            writer.writerows(["\\N" if v is None else v for v in row] for row in rows)
+        cursor.close()
+
+
+def child_same_tables(url: str, stored: str, folder: str) -> dict:
+    """The second baseline, in a fresh process: the rows the import stored, written again with
+    `executemany` (SQLite, the import's page cache) or `COPY` (PostgreSQL) into the same migrated
+    tables — their indexes, constraints and foreign keys — without the import's reading, checks and
+    conversions. The lote row goes in before the clock starts."""
+    from docs_service.credits.bulk import IMPORT_CACHE_KIB
+    app = _app(url, folder)
+    paths = {t: Path(stored) / f"stored-{t}.csv" for t in STORED_TABLES}
+    raw = app.extensions["docs_engine"].raw_connection()
+    dbapi = raw.driver_connection
+    try:
+        if url.startswith("sqlite"):
+            cursor = dbapi.cursor()
+            cursor.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+
+            def write(table):
+                with open(paths[table], encoding="utf-8", newline="") as stream:
+                    reader = csv.reader(stream)
+                    cols = next(reader)
+                    cursor.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                                       ([None if v == "\\N" else v for v in row] for row in reader))
+
+            # The app's connections leave BEGIN to the caller (core.db.make_engine).
+            cursor.execute("BEGIN IMMEDIATE")
+            write("credito_lotes")
+            cursor.execute("COMMIT")
+            t0, c0 = time.perf_counter(), time.process_time()
+            cursor.execute("BEGIN IMMEDIATE")
+            write("patrones")
+            write("creditos")
+            cursor.execute("COMMIT")
+        else:
+            def write(table):
+                with open(paths[table], "rb") as stream, dbapi.cursor() as cursor:
+                    cols = stream.readline().decode().strip()
+                    with cursor.copy(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv, NULL '\\N')") as copy:
+                        while block := stream.read(1 << 16):
+                            copy.write(block)
+
+            write("credito_lotes")
+            dbapi.commit()
+            t0, c0 = time.perf_counter(), time.process_time()
+            write("patrones")
+            write("creditos")
+            dbapi.commit()
+        elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+        cursor = dbapi.cursor()
+        count = cursor.execute("SELECT count(*) FROM creditos").fetchone()[0]
+        cursor.close()
+    finally:
+        raw.close()
+    return {"same_s": elapsed, "same_cpu_s": cpu, "same_rows": count, "same_peak_mb": _peak_mb()}
 
 
 def _lookups(app, lookups: int) -> dict:
@@ -295,10 +379,15 @@ def run_backend(backend: str, n: int, folder: Path, credits: Path, payments: Pat
     try:
         service = _spawn("app", app_url, credits, payments, folder / f"inst-{backend}", lookups)
         bare = _spawn("bare", bare_url, credits)
+        if backend == "sqlite":
+            same_url = f"sqlite:///{folder}/same.db"
+        else:
+            same_url = _pg_schema(PG_URL, f"bench_{os.getpid()}_same")
+        same = _spawn("same", same_url, folder / f"inst-{backend}", folder / f"same-{backend}")
     finally:
         if backend == "postgres":
-            _drop_pg_schema(PG_URL, f"bench_{os.getpid()}_app")
-            _drop_pg_schema(PG_URL, f"bench_{os.getpid()}_bare")
+            for part in ("app", "bare", "same"):
+                _drop_pg_schema(PG_URL, f"bench_{os.getpid()}_{part}")
     import_rps = service["rows"] / service["import_s"]
     bare_rps = bare["bare_rows"] / bare["bare_s"]
     return {
@@ -311,6 +400,16 @@ def run_backend(backend: str, n: int, folder: Path, credits: Path, payments: Pat
         "import_cpu_s": round(service["import_cpu_s"], 2), "baseline_cpu_s": round(bare["bare_cpu_s"], 2),
         "import_vs_baseline_cpu_x": round(service["import_cpu_s"] / max(bare["bare_cpu_s"], 1e-6), 2)
         if backend == "sqlite" else None,
+        # The same rows into the same tables (indexes, constraints, foreign keys) without the import's
+        # work: what the import adds to storing them. The plain baseline above also leaves out the
+        # real tables' cost.
+        "same_tables_baseline": "executemany" if backend == "sqlite" else "COPY",
+        "same_tables_rows": same["same_rows"],
+        "same_tables_rows_per_s": round(same["same_rows"] / same["same_s"]),
+        "import_vs_same_tables_x": round(same["same_rows"] / same["same_s"] / import_rps, 2),
+        "import_vs_same_tables_cpu_x": round(service["import_cpu_s"] / max(same["same_cpu_s"], 1e-6), 2)
+        if backend == "sqlite" else None,
+        "within_3x_of_same_tables": same["same_rows"] / same["same_s"] / import_rps <= 3,
         "import_peak_mb": service["import_peak_mb"],
         "baseline_peak_mb": bare["bare_peak_mb"],
         "conciliation_rows": service["payments"], "conciliation_s": round(service["conciliation_s"], 2),
@@ -366,7 +465,7 @@ def main(argv):
         if kind == "app":
             result = child_app(rest[0], rest[1], rest[2], rest[3], int(rest[4]))
         else:
-            result = child_lookup(*rest) if kind == "lookup" else child_bare(*rest)
+            result = {"lookup": child_lookup, "same": child_same_tables}.get(kind, child_bare)(*rest)
         print(json.dumps(result))
         return 0
     if args.lookup_n:
