@@ -107,6 +107,8 @@ def _detail_page(consulta: Consulta, *, posted=False, search_now=False, status=2
     vigente_al = consulta.fecha_hechos or hoy()
     chosen, results, error = _chosen(form.getlist("citas")) if posted else [], None, None
     draft = form.get("respuesta", "")[:50000] if posted else (consulta.respuesta or "" if answering == "de_nuevo" else "")
+    criterio = {"clave": form.get("criterio_clave", "")[:32], "titulo": form.get("criterio_titulo", "")[:300]} \
+        if posted else {}
     if search_now:
         try:
             vigente_al = date_arg(form.get("vigente_al"), "vigente_al") or vigente_al
@@ -125,6 +127,7 @@ def _detail_page(consulta: Consulta, *, posted=False, search_now=False, status=2
     may_turn = consulta.estado != "respondida" and routing.may_turn(g.user, consulta)
     return render_template("consultations/detail.html", c=consulta, estados=ESTADOS, tipos=TIPOS, q=q,
                            vigente_al=vigente_al, results=results, chosen=chosen, error=error, draft=draft,
+                           criterio=criterio,
                            answering=answering, consultores=routing.consultores_for(consulta) if may_turn else [],
                            puede_turnar=may_turn, revisa=ops.may_review(g.user, consulta)), status
 

@@ -219,3 +219,69 @@ def test_a_subdelegacion_answers_the_demo_patron_consulta_routed_to_it(live_serv
     problems += page_problems(page, axe_source)
     context.close()
     assert problems == [] and csp == []
+
+
+def _answering(live_server, users) -> str:
+    """A consulta turned to «cony» and in analysis, over the search corpus; its folio."""
+    with live_server.app_context():
+        operations.reindex()
+    load(live_server, users)
+    token = users("cony", ["consultor"], "NC")[1]
+    client, h = live_server.test_client(), {"Authorization": f"Bearer {token}"}
+    folio = client.post("/api/v1/consultas", headers=h, json={
+        "tipo": "general", "asunto": "Plazo del citatorio", "descripcion": "¿Con cuánta anticipación?",
+        "solicitante": "3301"}).get_json()["folio"]
+    etag = client.get(f"/api/v1/consultas/{folio}", headers=h).headers["ETag"]
+    turned = client.post(f"/api/v1/consultas/{folio}/transiciones", json={"accion": "turnar", "asignado": "cony"},
+                         headers={**h, "If-Match": etag})
+    analysed = client.post(f"/api/v1/consultas/{folio}/transiciones", json={"accion": "analizar"},
+                           headers={**h, "If-Match": turned.headers["ETag"]})
+    assert analysed.status_code == 200, analysed.get_json()
+    return folio
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+@pytest.mark.parametrize("javascript", [True, False], ids=["con-js", "sin-js"])
+def test_enter_in_the_answer_form_never_submits_the_wrong_form(live_server, browser, users, javascript):
+    """Enter in the criterio fields never runs the citation search; Enter in the search box never sends
+    the answer. With JavaScript Enter in the search box searches (no reload) and in the criterio fields
+    answers; without it Enter submits nothing and «Buscar» posts the form back with what was typed."""
+    folio = _answering(live_server, users)
+    base = live_server.base_url
+    context = browser.new_context(locale="es-MX", java_script_enabled=javascript)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    sign_in(page, base, "cony", PASSWORD)
+    page.wait_for_url(f"{base}/")
+    page.goto(f"{base}/consultas/{folio}")
+    assert page.locator("form form").count() == 0 and page.locator("form#respuesta").count() == 1
+    requests = []
+    page.on("request", lambda r: requests.append((r.method, r.url)) if r.method == "POST" else None)
+    typed = "Con veinticuatro horas de anticipación."
+    page.fill("textarea[name=respuesta]", typed)
+    page.fill("input[name=criterio_clave]", "9300-006-099")
+    page.get_by_test_id("buscar-cita").fill("citatorio horas")
+    page.locator("input[name=criterio_titulo]").fill("Plazo del citatorio")
+    if javascript:
+        page.get_by_test_id("buscar-cita").press("Enter")  # searches through the API, the page stays
+        page.locator("[data-testid=resultados-cita] input[name=citas]").first.wait_for()
+        assert requests == [] and page.locator("textarea[name=respuesta]").input_value() == typed
+        page.locator("[data-testid=resultados-cita] input[name=citas]").first.check()
+        with page.expect_navigation():
+            page.locator("input[name=criterio_titulo]").press("Enter")  # answers
+        assert [url for _, url in requests] == [f"{base}/consultas/{folio}/respuesta"]
+        assert page.get_by_test_id("estado").inner_text() == "Respondida"
+    else:
+        page.locator("input[name=criterio_titulo]").press("Enter")
+        page.locator("input[name=criterio_clave]").press("Enter")
+        page.get_by_test_id("buscar-cita").press("Enter")
+        page.wait_for_timeout(500)
+        assert requests == []  # neither the search nor the answer
+        assert page.locator("[data-testid=resultados-cita] input[name=citas]").count() == 0
+        page.get_by_role("button", name="Buscar", exact=True).click()  # the search, posting what was typed
+        page.wait_for_url(f"{base}/consultas/{folio}/citar")
+        assert [url for _, url in requests] == [f"{base}/consultas/{folio}/citar"]
+        assert page.locator("textarea[name=respuesta]").input_value() == typed
+        assert page.locator("input[name=criterio_titulo]").input_value() == "Plazo del citatorio"
+        assert page.locator("[data-testid=resultados-cita] input[name=citas]").count() > 0
+    context.close()

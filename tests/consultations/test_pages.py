@@ -62,14 +62,22 @@ def test_register_turn_search_cite_and_answer_through_the_pages(app, client, use
                                                             "accion": "analizar"}).status_code == 303
     html = client.get(detail_url).get_data(as_text=True)
     assert "style=" not in html and 'data-testid="buscar-cita"' in html
+    # Enter in a field presses its form's first submit button: in the answer form (no form inside it)
+    # that is a disabled one, so without JavaScript Enter runs neither the search nor the answer
+    answer_form = re.search(r'<form [^>]*id="respuesta">(.*?)</form>', html, re.S).group(1)
+    assert "<form" not in answer_form
+    first_button = re.search(r"<button[^>]*>", answer_form).group(0)
+    assert 'type="submit"' in first_button and " disabled" in first_button and "name=" not in first_button
     # "vigente al" starts at the date of the facts
     assert f'name="vigente_al" value="{past.isoformat()}"' in html
     lock = lock_of(html)
     searched = client.post(f"/consultas/{folio}/citar", data={
         "csrf_token": token, "lock": lock, "buscar": "1", "respuesta": "Borrador: veinticuatro horas.",
-        "q": "citatorio horas", "vigente_al": past.isoformat()})
+        "q": "citatorio horas", "vigente_al": past.isoformat(), "criterio_clave": "9300-006-099",
+        "criterio_titulo": "Plazo del citatorio"})
     assert searched.status_code == 200
     html = searched.get_data(as_text=True)
+    assert 'value="9300-006-099"' in html and 'value="Plazo del citatorio"' in html
     assert ">Borrador: veinticuatro horas.</textarea>" in html and "<mark>citatorio</mark>" in html
     values = re.findall(r'name="citas" value="([^"]+)"', html)
     assert len(values) == len(set(values)), values  # each result once

@@ -1,6 +1,7 @@
 // A consulta's answer form: "Buscar" asks the search API and lists the results as citations to
 // tick, without reloading the page, so the text being written and the ticked citations stay.
-// Without JavaScript the same button posts the form, which comes back with both kept.
+// Without JavaScript the same button posts the form, which comes back with both kept; there Enter
+// submits nothing (see the answer form in consultations/detail.html).
 document.addEventListener("DOMContentLoaded", function () {
   var form = document.getElementById("respuesta");
   var citar = form && form.querySelector("[data-api]");
@@ -39,16 +40,20 @@ document.addEventListener("DOMContentLoaded", function () {
     return label;
   }
 
-  // Enter in the rest of the form answers (the form's first button is "Buscar", for the search box)
+  // Enter: in the search box it searches, in the rest of the form it answers. (The form's first
+  // submit button is a disabled one, so without JavaScript Enter submits nothing.)
   var responder = form.querySelector("button[name=responder]");
-  form.querySelectorAll(".enviar input").forEach(function (input) {
+  var buscar = form.querySelector("button[name=buscar]");
+  function onEnter(input, button) {
     input.addEventListener("keydown", function (e) {
-      if (e.key === "Enter" && responder && form.requestSubmit) {
+      if (e.key === "Enter" && !e.isComposing && button && form.requestSubmit) {
         e.preventDefault();
-        form.requestSubmit(responder);
+        form.requestSubmit(button);
       }
     });
-  });
+  }
+  form.querySelectorAll(".citar-busqueda input").forEach(function (input) { onEnter(input, buscar); });
+  form.querySelectorAll(".enviar input").forEach(function (input) { onEnter(input, responder); });
 
   form.addEventListener("submit", function (e) {
     if (!e.submitter || e.submitter.name !== "buscar") { return; }
