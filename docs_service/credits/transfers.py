@@ -119,3 +119,14 @@ def sent_by(user, limit: int = 50):
     """The latest traslados the user's unit sent, whatever their state."""
     return db.session.scalars(select(Transfer).where(Transfer.unidad_origen_id == user.unidad_id)
                               .order_by(Transfer.id.desc()).limit(limit)).all()
+
+
+def pending_everywhere(limit: int = 200):
+    """Traslados waiting for any unit (for those who read every unit's credits), oldest first."""
+    return db.session.scalars(select(Transfer).where(Transfer.estado == "pendiente")
+                              .order_by(Transfer.id).limit(limit)).all()
+
+
+def latest_everywhere(limit: int = 50):
+    """The latest traslados between any units, whatever their state."""
+    return db.session.scalars(select(Transfer).order_by(Transfer.id.desc()).limit(limit)).all()

@@ -105,6 +105,9 @@ def batch(batch_id):
 @bp.route("/traslados", endpoint="transfers")
 @policy(READ)
 def transfers_list():
+    if ops.reads_all(g.user) and not g.user.has_role("operativo"):  # every unit's, to consult
+        return render_template("credits/transfers.html", todas=True, pending=transfers.pending_everywhere(),
+                               sent=transfers.latest_everywhere(), tipos=transfers.TIPOS)
     return render_template("credits/transfers.html", pending=transfers.pending_for(g.user) if g.user.unidad_id else [],
                            sent=transfers.sent_by(g.user) if g.user.unidad_id else [], tipos=transfers.TIPOS)
 

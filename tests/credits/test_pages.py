@@ -243,6 +243,27 @@ def test_traslado_by_unit_name_and_listed_on_both_sides(client, people, login):
     assert "268000001" in theirs and "3301 Mérida Norte" in theirs and 'data-testid="traslados-enviados"' not in theirs
 
 
+def test_readers_see_every_units_traslados_read_only(client, people, users, login):
+    """GIVEN a traslado from 3301 to 3333 waiting WHEN an auditor opens /traslados THEN it reads the
+    traslados between any units (from and to), with nothing to accept, not «those sent to NC»."""
+    load(client, people["pedro"], [row(1)])
+    login("pedro")
+    page = client.get("/creditos/268000001").get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    client.post("/creditos/268000001/traslados", data={
+        "csrf_token": csrf_from(page), "version": version, "tipo": "procuracion", "unidad_destino": "3333",
+        "motivo": "Domicilio en Mérida Sur"}, content_type="multipart/form-data")
+    users("aurora", ["auditor"], "NC")
+    login("aurora")
+    html = client.get("/traslados").get_data(as_text=True)
+    assert "Traslados pendientes" in html and "solo consulta" in html and "envían a NC" not in html
+    pending = html.split('data-testid="traslados"')[1].split("</table>")[0]
+    assert "268000001" in pending and "3301 Mérida Norte" in pending and "3333 Mérida Sur" in pending
+    assert "Domicilio en Mérida Sur" in pending and "aceptacion" not in html and "<th>Decisión</th>" not in html
+    assert 'data-testid="traslados-enviados"' in html and "Pendiente de aceptación" in html
+    assert 'href="/traslados"' in client.get("/creditos").get_data(as_text=True)
+
+
 def test_payments_page_describes_the_layouts(client, people, login):
     login("pedro")
     html = client.get("/pagos").get_data(as_text=True)
