@@ -1,20 +1,23 @@
 """Pages of the batch side: CSV import with its report, traslados waiting for the unit, payment files
 and their conciliation, certificaciones de pagos no captados."""
+import csv
+import io
 import json
 
-from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, g, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from ..core.access import policy, require, roles
 from ..core.api_helpers import paginate
 from ..core.db import db
 from ..core.errors import DomainError, InvalidUpload, NotAllowed, NotFound
+from ..core.exports import safe_cell
 from ..accounts.labels import unit_label
 from ..core.pages import reject, refuse
 from . import operations as ops
 from . import payments as pay
 from . import progress, queries, transfers
-from .importer import import_credits
+from .importer import REPORT_CAP, import_credits
 from .labels import ESTADOS_PAGO, cifra, cuantos
 from .loaders import PAYMENT_COLUMNS, csv_response
 from .models import PAYMENT_STATES, ImportBatch, PaymentCertification, PaymentFile
@@ -92,14 +95,37 @@ def _batches():
     return db.session.scalars(stmt).all()
 
 
-@bp.route("/creditos/importaciones/<int:batch_id>")
-@policy(READ)
-def batch(batch_id):
+def _visible_batch(batch_id) -> ImportBatch:
     b = db.session.get(ImportBatch, batch_id) if 0 < batch_id < 2**63 else None
     if b is None:
         raise NotFound()
     require(ops.reads_all(g.user) or b.unidad_id == g.user.unidad_id, hide=True)
-    return render_template("credits/batch.html", b=b, reporte=json.loads(b.reporte or "[]"))
+    return b
+
+
+@bp.route("/creditos/importaciones/<int:batch_id>")
+@policy(READ)
+def batch(batch_id):
+    b = _visible_batch(batch_id)
+    return render_template("credits/batch.html", b=b, reporte=json.loads(b.reporte or "[]"), tope=REPORT_CAP)
+
+
+@bp.route("/creditos/importaciones/<int:batch_id>/reporte.csv")
+@policy(READ)
+def batch_report(batch_id):
+    """The import's per-row report as CSV (UTF-8 with BOM), to fix the rows in a spreadsheet."""
+    b = _visible_batch(batch_id)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow(["fila", "credito", "campo", "tipo", "mensaje"])
+    for r in json.loads(b.reporte or "[]"):
+        writer.writerow([r.get("fila", ""), safe_cell(r.get("numero") or ""), r.get("campo") or "",
+                         "Error" if r.get("nivel") == "error" else "Advertencia", safe_cell(r.get("mensaje", ""))])
+    response = Response(buffer.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="importacion-{b.id}-reporte.csv"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/traslados", endpoint="transfers")

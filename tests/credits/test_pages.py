@@ -79,6 +79,30 @@ def test_import_page_shows_report(client, people, login):
     assert bad.status_code == 422 and "delimitador" in bad.get_data(as_text=True)
 
 
+def test_import_report_downloads_as_csv(client, people, login, monkeypatch):
+    """GIVEN an import with more observations than the report keeps WHEN its page is read THEN it links
+    the report as CSV (spreadsheet-safe cells) and says the report is cut and how to finish the load."""
+    from docs_service.credits import importer, views_ops
+    monkeypatch.setattr(importer, "REPORT_CAP", 3)
+    monkeypatch.setattr(views_ops, "REPORT_CAP", 3)
+    login("pedro")
+    page = client.get("/creditos/importar").get_data(as_text=True)
+    data = csv_bytes([row(1), row(2, rfc="MALO"), row(3, importe_historico="-5"), row(4, numero="=1+1"),
+                      row(5, periodo="x")])
+    html = client.post("/creditos/importar", data={"csrf_token": csrf_from(page), "archivo": (io.BytesIO(data), "c.csv")},
+                       content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert 'data-testid="reporte-tope"' in html and "en total se rechazaron 4 filas" in html
+    link = re.search(r'href="(/creditos/importaciones/\d+/reporte\.csv)" data-testid="reporte-csv"', html).group(1)
+    report = client.get(link)
+    assert report.status_code == 200 and report.mimetype == "text/csv"
+    lines = report.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[0] == "fila,credito,campo,tipo,mensaje" and len(lines) == 4
+    assert lines[1].startswith("3,268000002,rfc,Error,") and lines[2].startswith("4,268000003,importe_historico,Error,")
+    assert lines[3].startswith("5,'=1+1,numero,Error,")  # a formula as written is neutralised
+    login("pilar")
+    assert client.get(link).status_code == 404
+
+
 def test_import_page_progress_is_polled_while_it_runs(app, client, people, login, monkeypatch):
     """GIVEN the import page and a file of three chunks WHEN it is imported THEN, while the import
     runs, the page's progress address answers the rows processed so far; after it, the finished
