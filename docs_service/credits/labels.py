@@ -8,6 +8,8 @@ ESTADOS_TRASLADO = {"pendiente": "Pendiente de aceptación", "aceptado": "Acepta
 ESTADOS_CERTIFICACION = {"solicitada": "Solicitada", "revisada": "Revisada (lista para certificar)",
                          "certificada": "Certificada", "rechazada": "Rechazada"}
 FORMATOS_PAGO = {"procesar": "PROCESAR", "sipare": "SIPARE"}
+CODIFICACIONES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 con BOM", "latin-1": "Latin-1 (ISO-8859-1)"}
+DELIMITADORES = {",": "coma", ";": "punto y coma"}
 ESTADOS_PAGO = {"aplicado": "Aplicado", "parcial": "Aplicado, crédito con saldo", "sin_credito": "Sin crédito",
                 "duplicado": "Duplicado (no aplicado)", "excedente": "Aplicado con excedente"}
 # Incidencias (INC) as the Subdelegaciones' tooling labels them (DOMAIN.md §2.2; 01 and 02 approximate).
@@ -52,4 +54,6 @@ def template_filters() -> dict:
             "tipo_traslado": lambda code: TIPOS_TRASLADO.get(code, code),
             "estado_certificacion": lambda code: ESTADOS_CERTIFICACION.get(code, code),
             "formato_pago": lambda code: FORMATOS_PAGO.get(code, code),
-            "incidencia": incidencia, "modalidad": modalidad, "cifra": cifra}
+            "incidencia": incidencia, "modalidad": modalidad, "cifra": cifra,
+            "codificacion": lambda code: CODIFICACIONES.get(code, code),
+            "delimitador": lambda char: f"{DELIMITADORES[char]} («{char}»)" if char in DELIMITADORES else f"«{char}»"}

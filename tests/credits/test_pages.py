@@ -68,6 +68,7 @@ def test_import_page_shows_report(client, people, login):
     assert 'data-testid="cargadas">1<' in html and 'data-testid="rechazadas">1<' in html and "11 caracteres" in html
     assert "<td>268000002</td>" in html  # the report names the row's credit
     assert "Importación terminada: 1 fila cargada, 1 rechazada." in html
+    assert "UTF-8, separado por coma («,»)" in html  # the file's encoding and delimiter by name
     link = re.search(r'href="(/creditos\?lote=\d+)">Ver el crédito cargado en esta importación', html)
     assert link, "el reporte enlaza los créditos de la importación"
     listed = client.get(link.group(1)).get_data(as_text=True)
@@ -302,3 +303,10 @@ def test_counts_read_as_es_mx():
     assert (cifra(8173), cifra(1234567), cifra(0), cifra(None)) == ("8,173", "1,234,567", "0", "0")
     assert cuantos(1, "fila cargada", "filas cargadas") == "1 fila cargada"
     assert cuantos(21827, "rechazada", "rechazadas") == "21,827 rechazadas"
+
+
+def test_import_file_described_by_name():
+    from docs_service.credits.labels import template_filters
+    filters = template_filters()
+    assert filters["codificacion"]("latin-1") == "Latin-1 (ISO-8859-1)" and filters["codificacion"]("utf-8-sig") == "UTF-8 con BOM"
+    assert filters["delimitador"](";") == "punto y coma («;»)" and filters["delimitador"]("|") == "«|»"
