@@ -80,7 +80,7 @@ def test_import_page_shows_report(client, people, login):
     assert bad.status_code == 422 and "delimitador" in bad.get_data(as_text=True)
 
 
-def test_import_report_downloads_as_csv(client, people, login, monkeypatch):
+def test_import_report_downloads_as_csv(client, people, users, login, monkeypatch):
     """GIVEN an import with more observations than the report keeps WHEN its page is read THEN it links
     the report as CSV (spreadsheet-safe cells) and says the report is cut and how to finish the load."""
     from docs_service.credits import importer, views_ops
@@ -100,6 +100,10 @@ def test_import_report_downloads_as_csv(client, people, login, monkeypatch):
     assert lines[0] == "fila,credito,campo,tipo,mensaje" and len(lines) == 4
     assert lines[1].startswith("3,268000002,rfc,Error,") and lines[2].startswith("4,268000003,importe_historico,Error,")
     assert lines[3].startswith("5,'=1+1,numero,Error,")  # a formula as written is neutralised
+    users("aurora", ["auditor"], "NC")
+    login("aurora")  # a reader reads the import, and is not sent to the import form it may not use
+    page = client.get(link.replace("/reporte.csv", "")).get_data(as_text=True)
+    assert "en total se rechazaron 4 filas" in page and 'href="/creditos/importar"' not in page
     login("pilar")
     assert client.get(link).status_code == 404
 
