@@ -70,6 +70,17 @@ def rows_at(ids, credits, fecha_corte: date, keyed: bool = False) -> list[dict]:
     return rows
 
 
+def patron_page_visible(user, nrp: str | None) -> bool:
+    """Whether `user` may open the patrón page of `nrp` (the credits area's scope: readers every
+    patrón, an operativo its unit's), so a constancia links its patrón only for them."""
+    if not nrp:
+        return False
+    from ..credits.models import Patron
+    from ..credits.queries import can_view_patron
+    patron = db.session.scalar(select(Patron).where(Patron.nrp == nrp))
+    return patron is not None and can_view_patron(user, patron)
+
+
 def certified_payment(cert_id: int) -> dict | None:
     """A payment certification in state `certificada`, as the data of a certificación de pago."""
     from ..credits.models import PaymentCertification

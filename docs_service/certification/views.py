@@ -3,6 +3,7 @@ page (the QR link, or an uploaded PDF), and the published trust material (root a
 certificates, revocation list, cadena original specification)."""
 import csv
 import io
+import json
 import re
 import secrets
 from datetime import date
@@ -21,8 +22,9 @@ from ..core.fechas import hoy, iso_local
 from ..core.pages import day_range, refuse, reject
 from ..core.exports import safe_cell
 from . import operations as ops
-from . import queries, verify
+from . import credit_reads, queries, verify
 from .api import pdf_response
+from .collectors import credits_installed
 from .copia_docx import docx_response
 from .kinds import ETIQUETAS, TIPOS, kinds_of
 from .limits import limited
@@ -187,12 +189,23 @@ def _visible(folio: str) -> Constancia:
     return c
 
 
+def _razon_social(c: Constancia) -> str:
+    """The patrón's name as the constancia printed it (its snapshot), not as it reads today."""
+    try:
+        patron = json.loads(c.datos or "{}").get("patron")
+    except (ValueError, AttributeError):
+        return ""
+    return str(patron.get("razon_social") or "") if isinstance(patron, dict) else ""
+
+
 @bp.route("/constancias/<string:folio>")
 @policy(roles(*LECTORES))
 def detail(folio):
     c = _visible(folio)
     url = f"{current_app.config['DOCS_PUBLIC_URL'].rstrip('/')}/v/{c.codigo}"
+    ver_patron = bool(c.nrp) and credits_installed() and credit_reads.patron_page_visible(g.user, c.nrp)
     return render_template("certification/detail.html", c=c, url=url, con_docx=with_docx(),
+                           razon_social=_razon_social(c), ver_patron=ver_patron,
                            puede_revocar=g.user.has_role(*ops.REVOCADORES) and c.estado == "VIGENTE")
 
 
