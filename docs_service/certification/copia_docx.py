@@ -44,11 +44,11 @@ def estado_aviso(c: Constancia, url: str) -> str | None:
 
 def context(c: Constancia, kind) -> dict:
     url = f"{current_app.config['DOCS_PUBLIC_URL'].rstrip('/')}/v/{c.codigo}"
-    unidad = f"{c.unidad.clave} {c.unidad.nombre}" if c.unidad is not None else ""
+    # the title, unit name and legal basis its PDF printed; only a constancia issued before they were
+    # stored (migrations 0012 and 0013) takes the kind's current text and the unit's current name
+    unidad = f"{c.unidad.clave} {c.unidad_nombre or c.unidad.nombre}" if c.unidad is not None else ""
     return {
-        # the legal basis its PDF printed; only a constancia issued before that was stored (migration
-        # 0012) takes the kind's current text
-        "k": {"titulo": kind.titulo, "fundamento": c.fundamento or kind.fundamento},
+        "k": {"titulo": c.titulo or kind.titulo, "fundamento": c.fundamento or kind.fundamento},
         "c": {"folio": c.folio, "url": url, "unidad": unidad, "emitida_local": fechas.fecha_hora(c.emitida),
               "fecha_corte": fechas.fecha_larga(c.fecha_corte) if c.fecha_corte else "",
               "estado": c.estado, "aviso_estado": estado_aviso(c, url)},

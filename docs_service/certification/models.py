@@ -37,6 +37,10 @@ class Constancia(Base):
     # the legal basis printed in its PDF, as the kind read it at issue time (a later fundamento.txt
     # does not change it); None for constancias issued before migration 0012
     fundamento: Mapped[str | None] = mapped_column(Text)
+    # the kind's title and the unit's name its PDF printed (a later definicion.json or a renamed unit
+    # do not change them); None for constancias issued before migration 0013
+    titulo: Mapped[str | None] = mapped_column(String(200))
+    unidad_nombre: Mapped[str | None] = mapped_column(String(120))
     cadena: Mapped[str] = mapped_column(Text)
     sello: Mapped[str] = mapped_column(Text)
     serie_certificado: Mapped[str] = mapped_column(String(64))

@@ -143,7 +143,8 @@ def record(job: Job, produced, *, unidad_id: int, solicitante_id: int | None, co
                             codigo=job.codigo, estado="VIGENTE", unidad_id=unidad_id, nrp=job.nrp, rfc=job.rfc,
                             referencia=referencia[:120], fecha_corte=job.fecha_corte, emitida=job.emitida,
                             datos=canonical_json(job.datos), plantilla=produced.plantilla,
-                            fundamento=produced.fundamento or None, cadena=produced.cadena,
+                            fundamento=produced.fundamento or None, titulo=produced.titulo or None,
+                            unidad_nombre=job.unidad_nombre or None, cadena=produced.cadena,
                             sello=produced.sello, serie_certificado=produced.serie, sha256=key,
                             tamano=len(produced.pdf), solicitante_id=solicitante_id, lote_id=lote_id)
     db.session.add(constancia)

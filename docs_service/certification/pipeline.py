@@ -52,6 +52,7 @@ class Produced:
     serie: str
     plantilla: str
     fundamento: str = ""  # the legal basis printed in this PDF (stored with the constancia)
+    titulo: str = ""  # the kind's title printed in this PDF (stored with the constancia)
 
 
 def mask_rfc(rfc: str | None) -> str | None:
@@ -147,7 +148,7 @@ class Producer:
         pdf = self.sealer.sign(unsigned)
         return Produced(folio=job.folio, codigo=job.codigo, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(),
                         cadena=cadena, sello=sello, serie=self.material.serial, plantilla=kind.plantilla,
-                        fundamento=kind.fundamento)
+                        fundamento=kind.fundamento, titulo=kind.titulo)
 
 
 def warm_up(producer: Producer, unidad_clave: str = "0000", unidad_nombre: str = "Prueba") -> None:

@@ -217,3 +217,38 @@ def test_docx_prints_the_fundamento_stored_at_issue_not_the_kinds_current_one(ap
         db.session.commit()
     body = "\n".join(texts(later.get(url, headers=h(staff["oscar"])).data)[0])
     assert "Con fundamento en el texto reformado." in body and issued_with not in body
+
+
+def everything(data: bytes) -> str:
+    paragraphs, rows = texts(data)
+    return "\n".join(paragraphs + [" | ".join(r) for r in rows])
+
+
+def test_docx_prints_the_title_and_unit_name_of_issue_time(app, make_app, tmp_path, staff, situacion):
+    """Renaming the unit or the kind afterwards does not alter an issued constancia's copy: it prints
+    the title and unit name its PDF printed. A constancia issued before they were stored (NULL) takes
+    the kind's current title and the unit's current name."""
+    from docs_service.accounts.models import Unit
+    from docs_service.certification.models import Constancia
+    titulo = "Constancia de situación de créditos fiscales"
+    folder = tmp_path / "certificaciones"
+    shutil.copytree(ROOT, folder)
+    definicion = folder / "situacion_creditos" / "definicion.json"
+    spec = json.loads(definicion.read_text(encoding="utf-8"))
+    spec["titulo"] = "Constancia de adeudos reformada"
+    definicion.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    with app.app_context():
+        db.session.scalar(select(Unit).where(Unit.clave == "3301")).nombre = "Mérida Poniente"
+        db.session.commit()
+    later = make_app(CERTIFICACIONES_DIR=str(folder)).test_client()
+    url = f"/api/v1/constancias/{situacion['folio']}/docx"
+    body = everything(later.get(url, headers=h(staff["oscar"])).data)
+    assert titulo in body and "3301 Mérida Norte" in body
+    assert "reformada" not in body and "Poniente" not in body
+    with app.app_context():
+        stored = db.session.scalar(select(Constancia).where(Constancia.folio == situacion["folio"]))
+        assert (stored.titulo, stored.unidad_nombre) == (titulo, "Mérida Norte")
+        stored.titulo = stored.unidad_nombre = None  # as issued before migration 0013
+        db.session.commit()
+    body = everything(later.get(url, headers=h(staff["oscar"])).data)
+    assert "Constancia de adeudos reformada" in body and "3301 Mérida Poniente" in body
