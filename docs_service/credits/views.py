@@ -26,6 +26,7 @@ from .phases import EMBARGO_LABELS, MOTIVOS, PHASES, action_label
 bp = Blueprint("credits_pages", __name__, template_folder="templates")
 READ = roles(*ops.VIEWERS)
 OPERATIVO = roles("operativo")
+PATRON_CREDITS = 500  # credits listed on a patrón's page; the search by NRP pages through all
 FILTERS = ("nrp", "numero", "rfc", "razon_social", "fase", "unidad", "concepto", "periodo", "lote")
 
 
@@ -78,7 +79,7 @@ def export():
 @policy(READ)
 def patron(nrp):
     p = visible_patron(nrp)
-    credits = db.session.scalars(queries.credits_stmt(g.user, nrp=p.nrp).limit(500)).all()
+    credits = db.session.scalars(queries.credits_stmt(g.user, nrp=p.nrp).limit(PATRON_CREDITS)).all()
     return render_template("credits/patron.html", p=p, credits=credits, saldos=queries.balances(g.user, p),
                            fases=PHASES, conceptos=CONCEPTOS, origenes=ORIGENES)
 

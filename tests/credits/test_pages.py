@@ -314,3 +314,19 @@ def test_import_file_described_by_name():
     filters = template_filters()
     assert filters["codificacion"]("latin-1") == "Latin-1 (ISO-8859-1)" and filters["codificacion"]("utf-8-sig") == "UTF-8 con BOM"
     assert filters["delimitador"](";") == "punto y coma («;»)" and filters["delimitador"]("|") == "«|»"
+
+
+def test_patron_page_says_when_its_list_is_cut(client, people, login, monkeypatch):
+    """GIVEN a patrón with more credits than its page lists WHEN the page is read THEN it says how many
+    of how many it shows and leads to the search by NRP (the totals count them all)."""
+    from docs_service.credits import views
+    monkeypatch.setattr(views, "PATRON_CREDITS", 2)
+    load(client, people["pedro"], [row(1), row(1, numero="268000002", periodo="202402"),
+                                   row(1, numero="268000003", periodo="202403")])
+    login("pedro")
+    nrp = re.search(r"/patrones/(Z\d+)", client.get("/creditos?numero=268000001").get_data(as_text=True)).group(1)
+    html = client.get(f"/patrones/{nrp}").get_data(as_text=True)
+    assert 'data-testid="creditos-parcial"' in html and "Se muestran los primeros 2 de\n  3 créditos." in html
+    assert f'href="/creditos?nrp={nrp}">Ver todos en la búsqueda por NRP' in html
+    monkeypatch.setattr(views, "PATRON_CREDITS", 500)
+    assert 'data-testid="creditos-parcial"' not in client.get(f"/patrones/{nrp}").get_data(as_text=True)
