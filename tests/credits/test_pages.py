@@ -27,6 +27,7 @@ def test_search_credit_page_and_transition_form(client, people, login):
     page = client.get("/creditos/268000001").get_data(as_text=True)
     assert 'data-testid="accion-declarar_exigible"' in page and 'data-testid="accion-requerir"' not in page
     assert "3301" in page and "Mérida Norte" in page
+    assert re.search(r"<dt>Situación</dt><dd>\s*Sin incidencia registrada</dd>", page)  # never an empty line
     version = re.search(r'name="version" value="(\d+)"', page).group(1)
     done = client.post("/creditos/268000001/transiciones", data={
         "csrf_token": csrf_from(page), "version": version, "accion": "declarar_exigible", "fundamento": "LSS 39-D"})
