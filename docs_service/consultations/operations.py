@@ -194,9 +194,9 @@ def answer(actor, consulta: Consulta, *, respuesta: str, citas: list, criterio: 
     consulta.estado = "respondida"
     consulta.citas_desactualizadas = False
     consulta.confirmada, consulta.confirmada_por_id, consulta.confirmada_por = None, None, None
+    # a superseded version may be cited on purpose (the text in force on the date of the facts): it
+    # is not out of date when chosen; the next publication or abrogation of its document flags it
     db.session.flush()
-    for cita in consulta.citas:
-        _check_current(cita)
     signals.consulta_answered.send(consulta, actor=actor, folio=consulta.folio, citas=len(consulta.citas),
                                    criterio=consulta.criterio_documento_id, de_nuevo=again,
                                    citas_anteriores=previous if again else None)

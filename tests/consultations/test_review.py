@@ -2,6 +2,7 @@
 the citations to the version now in force, confirms that the answer still applies, or answers again.
 Each clears the flag and is audited; anyone else, or an impossible update, changes nothing."""
 import json
+from datetime import timedelta
 
 import pytest
 
@@ -119,3 +120,31 @@ def test_an_abrogated_document_cannot_be_moved_to(client, people, flagged):  # n
     refused = review(client, people["cruz"], flagged["folio"], "actualizar_citas", etag)
     assert refused.status_code == 422 and "abrogado" in refused.get_json()["message"]
     assert read(client, people["cony"], flagged["folio"])[0] == before
+
+
+def test_a_version_cited_for_the_date_of_the_facts_is_flagged_by_the_next_publication(
+        app, client, users, people):  # noqa: F811
+    """Citing the version in force on the date of the facts (already superseded today) is allowed and
+    is not out of date when answered; publishing a new version flags it and tells its author, as
+    for any other citation."""
+    corpus = load(app, users)
+    doc = corpus["ids"]["manual"]
+    folio = register(client, people["cony"], fecha_hechos=(corpus["today"] - timedelta(days=500)).isoformat()
+                     ).get_json()["folio"]
+    etag = turn_and_analyse(client, people, folio)
+    answered = client.post(f"/api/v1/consultas/{folio}/respuesta", headers=h(people["cruz"], etag), json={
+        "respuesta": "Veinticuatro horas, según el texto vigente en la fecha de los hechos.",
+        "citas": [{"documento_id": doc, "version": 1, "numeral": "7.3.1.1"}]})
+    assert answered.status_code == 200, answered.get_json()
+    body = answered.get_json()
+    assert body["citas_desactualizadas"] is False
+    assert (body["citas"][0]["version"], body["citas"][0]["desactualizada"], body["citas"][0]["motivo"]) == (1, False, None)
+
+    publish(client, people, doc, MANUAL_V2.replace("cuarenta y ocho", "setenta y dos"))
+    after, _ = read(client, people["cony"], folio)
+    assert after["citas_desactualizadas"] is True
+    assert (after["citas"][0]["desactualizada"], after["citas"][0]["motivo"]) == (True, "versión sustituida")
+    outdated = client.get("/api/v1/consultas?desactualizadas=true", headers=h(people["cony"])).get_json()
+    assert folio in [c["folio"] for c in outdated["items"]]
+    notices = client.get("/api/v1/notificaciones", headers=h(people["cony"])).get_json()["items"]
+    assert [n["tipo"] for n in notices if folio in n["titulo"]] == ["cita_desactualizada"]
