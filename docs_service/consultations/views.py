@@ -9,7 +9,7 @@ from ..core.access import policy, roles
 from ..core.areas import HomeEntry
 from ..core.db import db, writes_apart
 from ..core.errors import DomainError, InvalidInput, NotAllowed, StaleVersion, fail
-from ..core.fechas import hoy
+from ..core.fechas import fecha, hoy
 from ..core.pages import refuse, reject
 from ..documents.models import PUBLISHED_STATES, Version
 from ..documents.views import date_arg
@@ -96,6 +96,22 @@ def _results(answer: dict, chosen: list[dict]) -> list[dict]:
     return items
 
 
+CITE_PAGE = 10  # results asked for beside the answer (citar.js asks for the same)
+
+
+def results_line(total: int, shown: int, q: str, day: str) -> str:
+    """What the citation search says of its list: the results listed (one per document, version and
+    numeral, those already ticked left out), and whether there are more than one page."""
+    if total == 0:
+        return f"Ningún resultado de «{q}» vigente al {day}."
+    if shown == 0:
+        return f"Los resultados de «{q}» vigentes al {day} ya están entre las citas marcadas."
+    if total > CITE_PAGE:
+        return f"Los primeros {shown} de {total} resultados de «{q}», vigentes al {day}; precise la búsqueda para ver otros."
+    return f"{shown} resultado de «{q}», vigente al {day}." if shown == 1 else \
+        f"{shown} resultados de «{q}», vigentes al {day}."
+
+
 def _detail_page(consulta: Consulta, *, posted=False, search_now=False, status=200):
     """The consulta page. `posted`: draw the answer form again with what was typed and ticked;
     `search_now`: also search for citations, as in force on the chosen day."""
@@ -114,8 +130,10 @@ def _detail_page(consulta: Consulta, *, posted=False, search_now=False, status=2
             vigente_al = date_arg(form.get("vigente_al"), "vigente_al") or vigente_al
             if not q:
                 raise InvalidInput("Escriba qué buscar.", errors={"q": ["Este dato es obligatorio."]})
-            answer = search(g.user, SearchArgs(q=q, vigente_al=vigente_al, por_pagina=10))
-            results = {"total": answer["total"], "items": _results(answer, chosen)}
+            answer = search(g.user, SearchArgs(q=q, vigente_al=vigente_al, por_pagina=CITE_PAGE))
+            items = _results(answer, chosen)
+            results = {"items": items, "sugerencia": answer["sugerencia"],
+                       "linea": results_line(answer["total"], len(items), q, fecha(vigente_al))}
         except DomainError as err:
             error, status = err.message, err.status
             fail(err)

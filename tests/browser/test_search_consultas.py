@@ -1,6 +1,7 @@
 """The consultor's walk in the browser, on a desktop and on a phone (390 px): search as in force on a
 past date from the header box, open the numeral, register a consulta, answer it ticking a search
 result as its citation. Every page: no sideways scroll, no serious axe-core violation."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -67,6 +68,10 @@ def test_consultor_searches_and_answers_citing_a_numeral(live_server, browser, u
     page.get_by_test_id("buscar-cita").fill("citatorio horas")
     page.get_by_test_id("buscar-cita").press("Enter")
     older = page.locator('input[name=citas][value$=":1:7.3.1.1"]')
+    older.wait_for()
+    listed = page.get_by_test_id("resultados-cita").locator("input[name=citas]").count()
+    assert re.match(rf"(Los primeros )?{listed} (resultados? de|de \d+ resultados de) «citatorio horas»",
+                    page.get_by_test_id("cuantos-cita").inner_text())  # counts what it lists
     older.check()  # the version in force on the date of the facts
     assert page.locator("textarea[name=respuesta]").input_value() == typed  # nothing was reloaded
     values = page.locator("input[name=citas]").evaluate_all("els => els.map(e => e.value)")

@@ -177,3 +177,46 @@ def test_a_flagged_answer_offers_its_review_actions(app, client, users, login, p
     html = client.get(f"/consultas/{folio}").get_data(as_text=True)
     assert 'data-testid="revisar"' not in html and 'data-testid="desactualizada"' not in html
     assert re.search(r'data-testid="confirmada">Respuesta confirmada como aplicable el .* por Cruz Ek', html)
+
+
+def test_the_citation_search_counts_what_it_lists_and_suggests_a_spelling(app, client, users, login):
+    """Beside the answer, each document, version and numeral is offered once (the whole version and
+    its text without numeral are one citation): the sentence counts the results listed, says when
+    there are more than those, and offers «¿quiso decir…?» for a misspelling."""
+    load(app, users)
+    users("cony", ["consultor"], "NC")
+    login("cony")
+    html = client.get("/consultas/nueva").get_data(as_text=True)
+    token = csrf_from(html)
+    created = client.post("/consultas/nueva", data={"csrf_token": token, "tipo": "general", "asunto": "Citatorio",
+                                                    "descripcion": "¿Cuánta anticipación?", "solicitante": "3301"})
+    detail_url = created.headers["Location"]
+    folio = detail_url.rsplit("/", 1)[1]
+    html = client.get(detail_url).get_data(as_text=True)
+    client.post(f"/consultas/{folio}/accion", data={"csrf_token": token, "lock": lock_of(html), "accion": "turnar",
+                                                    "asignado": "cony"})
+    html = client.get(detail_url).get_data(as_text=True)
+    client.post(f"/consultas/{folio}/accion", data={"csrf_token": token, "lock": lock_of(html), "accion": "analizar"})
+    lock = lock_of(client.get(detail_url).get_data(as_text=True))
+
+    def cite(q):
+        found = client.post(f"/consultas/{folio}/citar", data={"csrf_token": token, "lock": lock, "buscar": "1",
+                                                               "respuesta": "", "q": q, "vigente_al": hoy().isoformat()})
+        assert found.status_code == 200
+        html = found.get_data(as_text=True)
+        line = re.search(r'data-testid="cuantos-cita">([^<]*)<', html).group(1)
+        return html, line, re.findall(r'name="citas" value="([^"]+)"', html)
+
+    api = client.get("/api/v1/busqueda", query_string={"q": "notificacion", "por_pagina": 10}).get_json()
+    html, line, values = cite("notificacion")
+    distinct = {f"{i['documento_id']}:{i['version']}:{i['numeral'] or ''}" for i in api["items"]}
+    assert len(values) == len(distinct) < len(api["items"])  # the whole version and its unnumbered text: one citation
+    if api["total"] > 10:
+        assert line.startswith(f"Los primeros {len(values)} de {api['total']} resultados de «notificacion»")
+    else:
+        assert line.startswith(f"{len(values)} resultados de «notificacion»")
+    html, line, values = cite("citatorio anticipacion")
+    assert line == f"{len(values)} resultados de «citatorio anticipacion», vigentes al {hoy().strftime('%d/%m/%Y')}."
+    html, line, values = cite("citatoro")
+    assert values == [] and line.startswith("Ningún resultado de «citatoro» vigente al ")
+    assert "¿Quiso decir «citatorio»?" in html

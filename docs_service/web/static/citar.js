@@ -8,6 +8,7 @@ document.addEventListener("DOMContentLoaded", function () {
   if (!citar || !window.fetch) { return; }
   var elegidas = form.querySelector(".citas-elegidas");
   var resultados = form.querySelector(".resultados-cita");
+  var POR_PAGINA = 10;  // consultations/views.py CITE_PAGE
 
   function fecha(iso) {
     var p = (iso || "").split("-");
@@ -18,6 +19,17 @@ document.addEventListener("DOMContentLoaded", function () {
     p.className = clase;
     p.textContent = texto;
     return p;
+  }
+  // the same sentence as the page draws without JavaScript (consultations/views.py, results_line)
+  function lineaResultados(total, mostrados, q, dia) {
+    if (total === 0) { return "Ningún resultado de «" + q + "» vigente al " + dia + "."; }
+    if (mostrados === 0) { return "Los resultados de «" + q + "» vigentes al " + dia + " ya están entre las citas marcadas."; }
+    if (total > POR_PAGINA) {
+      return "Los primeros " + mostrados + " de " + total + " resultados de «" + q + "», vigentes al " + dia +
+        "; precise la búsqueda para ver otros.";
+    }
+    return mostrados === 1 ? "1 resultado de «" + q + "», vigente al " + dia + "."
+      : mostrados + " resultados de «" + q + "», vigentes al " + dia + ".";
   }
   function casilla(valor, texto, fragmento, spans) {
     var label = document.createElement("label");
@@ -70,7 +82,7 @@ document.addEventListener("DOMContentLoaded", function () {
       return;
     }
     resultados.appendChild(parrafo("Buscando…", "tenue"));
-    var url = citar.getAttribute("data-api") + "?" + new URLSearchParams({q: q, vigente_al: dia, por_pagina: "10"});
+    var url = citar.getAttribute("data-api") + "?" + new URLSearchParams({q: q, vigente_al: dia, por_pagina: String(POR_PAGINA)});
     fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
       .then(function (r) {
         return r.json().catch(function () { return {}; }).then(function (body) { return {ok: r.ok, body: body}; });
@@ -84,15 +96,33 @@ document.addEventListener("DOMContentLoaded", function () {
         }
         var vistos = {};
         elegidas.querySelectorAll("input[name=citas]").forEach(function (i) { vistos[i.value] = true; });
-        resultados.appendChild(parrafo(res.body.total + " resultado(s) de «" + q + "», vigentes al " +
-                                       fecha(res.body.vigente_al || dia) + ".", "tenue"));
+        var casillas = [];
         res.body.items.forEach(function (item) {
           var valor = item.documento_id + ":" + item.version + ":" + (item.numeral || "");
           if (vistos[valor]) { return; }
           vistos[valor] = true;
           var texto = item.clave + " v" + item.version + (item.numeral ? " · " + item.numeral : "");
-          resultados.appendChild(casilla(valor, texto, item.fragmento || "", item.resaltado));
+          casillas.push(casilla(valor, texto, item.fragmento || "", item.resaltado));
         });
+        var linea = parrafo(lineaResultados(res.body.total, casillas.length, q, fecha(res.body.vigente_al || dia)), "tenue");
+        linea.setAttribute("data-testid", "cuantos-cita");
+        resultados.appendChild(linea);
+        if (res.body.sugerencia) {
+          var aviso = parrafo("¿Quiso decir ", "aviso");
+          aviso.setAttribute("data-testid", "sugerencia-cita");
+          var boton = document.createElement("button");
+          boton.type = "button";
+          boton.className = "enlace-texto";
+          boton.textContent = "«" + res.body.sugerencia + "»";
+          boton.addEventListener("click", function () {
+            form.elements.q.value = res.body.sugerencia;
+            form.requestSubmit(form.querySelector("button[name=buscar]"));
+          });
+          aviso.appendChild(boton);
+          aviso.appendChild(document.createTextNode("?"));
+          resultados.appendChild(aviso);
+        }
+        casillas.forEach(function (c) { resultados.appendChild(c); });
       })
       .catch(function () {
         resultados.textContent = "";
