@@ -1,9 +1,10 @@
 """Pages: the consultas inbox, a new consulta, and a consulta's detail with its answer form and the
 search beside it (results can be ticked as citations); the "citado por" panel of a version page."""
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from markupsafe import Markup
 from sqlalchemy import select
 
+from ..accounts.labels import unit_label as unidad
 from ..accounts.models import Unit
 from ..core.access import policy, roles
 from ..core.areas import HomeEntry
@@ -48,6 +49,8 @@ def new():
         except DomainError as err:
             status = reject(err)
         else:
+            flash(f"Consulta registrada con folio {consulta.folio}: la responde {unidad(consulta.competente)}; "
+                  f"fecha límite {fecha(consulta.fecha_limite)}.", "info")
             return redirect(url_for(".detail", folio=consulta.folio), 303)
     units = db.session.scalars(select(Unit).order_by(Unit.clave)).all()
     return render_template("consultations/new.html", tipos=TIPOS, units=units, form=request.form,
@@ -170,7 +173,19 @@ def act(folio):
             ops.transition(g.user, consulta, accion, asignado=request.form.get("asignado"))
     except DomainError as err:
         return refuse(err, back)
+    flash(_done(consulta, accion), "info")
     return redirect(back, 303)
+
+
+def _done(consulta: Consulta, accion: str) -> str:
+    """What a page action did, said after it."""
+    if accion == "actualizar_citas":
+        return "Citas actualizadas a la versión vigente de cada documento."
+    if accion == "confirmar":
+        return "Respuesta confirmada: sigue aplicando con las citas que tiene."
+    if consulta.estado == "turnada" and consulta.asignado is not None:
+        return f"Consulta turnada a {consulta.asignado.nombre_completo or consulta.asignado.nombre}."
+    return f"Consulta {consulta.folio}: {ESTADOS[consulta.estado]}."
 
 
 def _citas_from(values) -> list[dict]:
@@ -201,6 +216,9 @@ def respond(folio):
             return refuse(err, back)
         status = reject(err)  # the form comes back with what was typed and ticked
         return _detail_page(ops.get(folio, g.user), posted=True, status=status)
+    n = len(consulta.citas)
+    flash(f"Respuesta registrada con {n} cita{'' if n == 1 else 's'}." if n else
+          "Respuesta registrada; se inició el proyecto de criterio normativo.", "info")
     return redirect(url_for(".detail", folio=folio), 303)
 
 

@@ -175,6 +175,7 @@ def test_a_flagged_answer_offers_its_review_actions(app, client, users, login, p
                                                            "accion": "confirmar"})
     assert done.status_code == 303
     html = client.get(f"/consultas/{folio}").get_data(as_text=True)
+    assert "Respuesta confirmada: sigue aplicando con las citas que tiene." in html
     assert 'data-testid="revisar"' not in html and 'data-testid="desactualizada"' not in html
     assert re.search(r'data-testid="confirmada">Respuesta confirmada como aplicable el .* por Cruz Ek', html)
 
@@ -220,3 +221,39 @@ def test_the_citation_search_counts_what_it_lists_and_suggests_a_spelling(app, c
     html, line, values = cite("citatoro")
     assert values == [] and line.startswith("Ningún resultado de «citatoro» vigente al ")
     assert "¿Quiso decir «citatorio»?" in html
+
+
+def test_each_action_says_what_it_did(app, client, users, login):
+    """Registering, turning, analysing, answering and reviewing through the pages each say, after
+    the redirect, what happened (folio, who answers and the due date; to whom it was turned…)."""
+    load(app, users)
+    users("cony", ["consultor"], "NC")
+    set_full_name(app, "cony", "Constanza Ruiz")
+    login("cony")
+    token = csrf_from(client.get("/consultas/nueva").get_data(as_text=True))
+    created = client.post("/consultas/nueva", follow_redirects=True, data={
+        "csrf_token": token, "tipo": "patron", "asunto": "Embargo", "descripcion": "Caso concreto",
+        "solicitante": "33", "competente": "3301", "nrp": "Y5412345101"})
+    html = created.get_data(as_text=True)
+    assert re.search(r"Consulta registrada con folio CON-\d{4}-\d{6}: la responde 3301 Mérida Norte; "
+                     r"fecha límite \d\d/\d\d/\d{4}\.", html), html
+    folio = re.search(r"folio (CON-\d{4}-\d{6})", html).group(1)
+    general = client.post("/consultas/nueva", follow_redirects=True, data={
+        "csrf_token": token, "tipo": "general", "asunto": "Plazo", "descripcion": "Pregunta general",
+        "solicitante": "3301"}).get_data(as_text=True)
+    assert "la responde NC Nivel central" in general
+    general_folio = re.search(r"folio (CON-\d{4}-\d{6})", general).group(1)
+    turned = client.post(f"/consultas/{general_folio}/accion", follow_redirects=True, data={
+        "csrf_token": token, "lock": lock_of(general), "accion": "turnar", "asignado": "cony"})
+    assert "Consulta turnada a Constanza Ruiz." in turned.get_data(as_text=True)
+    html = turned.get_data(as_text=True)
+    analysed = client.post(f"/consultas/{general_folio}/accion", follow_redirects=True, data={
+        "csrf_token": token, "lock": lock_of(html), "accion": "analizar"}).get_data(as_text=True)
+    assert f"Consulta {general_folio}: En análisis." in analysed
+    values = re.findall(r'name="citas" value="([^"]+)"', client.post(f"/consultas/{general_folio}/citar", data={
+        "csrf_token": token, "lock": lock_of(analysed), "buscar": "1", "respuesta": "", "q": "citatorio horas",
+        "vigente_al": hoy().isoformat()}).get_data(as_text=True))
+    answered = client.post(f"/consultas/{general_folio}/respuesta", follow_redirects=True, data={
+        "csrf_token": token, "lock": lock_of(analysed), "respuesta": "Cuarenta y ocho horas.", "citas": values[:2]})
+    assert "Respuesta registrada con 2 citas." in answered.get_data(as_text=True)
+    assert folio != general_folio
