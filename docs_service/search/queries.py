@@ -92,6 +92,14 @@ def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+def published_areas() -> list[str]:
+    """The áreas responsables of documents with a published version, for the search page's filter
+    (an área known only from drafts is not shown)."""
+    return list(db.session.scalars(
+        select(Document.area).join(Version, Version.documento_id == Document.id)
+        .where(Version.estado.in_(PUBLISHED_STATES)).distinct().order_by(Document.area)))
+
+
 # --- "¿quiso decir…?" -------------------------------------------------------------------------
 def _vocabulary_key():
     return db.session.execute(select(func.count(Version.id), func.max(Version.publicado))

@@ -1,4 +1,6 @@
 """The search page and the header's search box."""
+import re
+
 import pytest
 
 from tests.search.corpus import load
@@ -59,3 +61,23 @@ def test_no_results_is_a_message_not_a_numbered_result(app, client, users, login
     assert 'data-testid="sin-resultados"' in html and "0 resultados" in html
     results = html.split('data-testid="resultados"')[1].split("</ol>")[0]
     assert "<li" not in results
+
+
+def test_area_is_chosen_from_the_published_areas(app, client, users, login):
+    """The área filter must match the área exactly, so the page offers the áreas of published
+    documents to choose from (one known only from a draft is not offered) instead of a free text box."""
+    from tests.search.corpus import DGR, SUB
+    load(app, users)
+    users("cata", ["consultor"], "NC")
+    nora = users("nora", ["normativo"], "NC", password=None)[1]
+    made = client.post("/api/v1/documentos", headers={"Authorization": f"Bearer {nora}"}, json={
+        "clave": "9312-003-098", "titulo": "Proyecto", "tipo": "manual_procedimientos", "area": "Área en proyecto"})
+    assert made.status_code == 201, made.get_json()
+    login("cata")
+    html = client.get("/busqueda").get_data(as_text=True)
+    select = re.search(r'<select name="area"[^>]*>(.*?)</select>', html, re.S)
+    assert select, "the área is a list to choose from"
+    options = re.findall(r'<option value="([^"]*)"', select.group(1))
+    assert options == ["", DGR, SUB]
+    chosen = client.get(f"/busqueda?q=embargo&area={SUB}").get_data(as_text=True)
+    assert f'<option value="{SUB}" selected>' in chosen
