@@ -95,6 +95,13 @@ def register(actor, *, tipo: str, asunto: str, descripcion: str, solicitante: st
             raise InvalidInput("La consulta de un patrón la responde una Subdelegación.", code="unidad_invalida",
                                errors={"competente": ["Debe ser una Subdelegación (DDSS)."]})
     else:
+        if (competente or "").strip() or (nrp or "").strip():  # likely a patrón's situation marked general
+            raise InvalidInput("Una consulta general la responde la División: no lleva Subdelegación competente ni "
+                               "registro patronal. Si es la situación de un patrón, elija ese tipo; si no, "
+                               "deje esos datos vacíos.", code="datos_de_patron_en_general",
+                               errors={name: ["Solo para la situación real y concreta de un patrón."]
+                                       for name, value in (("competente", competente), ("nrp", nrp))
+                                       if (value or "").strip()})
         nrp = None
         answering = _unit(CENTRAL, "competente")
     received = hoy()

@@ -13,8 +13,8 @@ class ConsultaCreate(StrictSchema):
     solicitante = fields.String(required=True, validate=validate.Length(min=2, max=4),
                                 metadata={"description": "Clave de la unidad que consulta (OOAD DD o Subdelegación DDSS)."})
     competente = fields.String(validate=validate.Length(min=4, max=4),
-                               metadata={"description": "Subdelegación competente (solo tipo patron)."})
-    nrp = fields.String(validate=validate.Length(max=14), metadata={"description": "Registro patronal (tipo patron)."})
+                               metadata={"description": "Subdelegación competente (solo tipo patron; con general, 422)."})
+    nrp = fields.String(validate=validate.Length(max=14), metadata={"description": "Registro patronal (solo tipo patron; con general, 422)."})
     fecha_hechos = fields.Date(metadata={"description": "Fecha de los hechos (no posterior a hoy): la búsqueda para "
                                                         "citar lee la normatividad vigente ese día."})
 

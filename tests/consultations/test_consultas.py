@@ -57,7 +57,10 @@ def test_register_gives_folio_due_date_and_routing(client, people):
     for bad, field in (({"tipo": "patron", "nrp": "Y5412345101"}, "competente"),
                        ({"tipo": "patron", "competente": "33", "nrp": "Y5412345101"}, "competente"),
                        ({"tipo": "patron", "competente": "3333", "nrp": "x"}, "nrp"),
-                       ({"solicitante": "7777"}, "solicitante"), ({"asunto": ""}, "asunto")):
+                       ({"solicitante": "7777"}, "solicitante"), ({"asunto": ""}, "asunto"),
+                       # a general question goes to the División: a Subdelegación or NRP given with it is
+                       # refused (likely a patrón's situation with the wrong type), not silently dropped
+                       ({"competente": "3333"}, "competente"), ({"nrp": "Y5412345101"}, "nrp")):
         refused = register(client, people["cony"], **bad)
         assert refused.status_code == 422 and field in refused.get_json()["errors"], (bad, refused.get_json())
     assert client.get("/api/v1/consultas", headers=h(people["cony"])).get_json()["total"] == 2
