@@ -29,18 +29,19 @@ def search():
     answer, error, status = None, None, 200
     filters = {"tipo": args.get("tipo") if args.get("tipo") in TIPOS else None,
                "area": (args.get("area") or "")[:200] or None, "clave": (args.get("clave") or "")[:32] or None}
+    pagina = max(min(args.get("pagina", 1, type=int) or 1, 500), 1)
     try:
         vigente_al = date_arg(args.get("vigente_al"), "vigente_al")
         if q:
             answer = run_search(g.user, SearchArgs(
                 q=q, vigente_al=vigente_al, historico=_flag("historico"),
                 borradores=_flag("borradores") and sees_drafts(g.user),
-                pagina=max(min(args.get("pagina", 1, type=int) or 1, 500), 1), por_pagina=POR_PAGINA, **filters))
+                pagina=pagina, por_pagina=POR_PAGINA, **filters))
     except DomainError as err:
         error, status = err.message, err.status
         vigente_al = None
     return render_template("search/search.html", q=q, answer=answer, error=error, filtros=args,
-                           vigente_al=vigente_al or hoy(), tipos=TIPOS, por_pagina=POR_PAGINA,
+                           vigente_al=vigente_al or hoy(), tipos=TIPOS, por_pagina=POR_PAGINA, pagina=pagina,
                            puede_borradores=sees_drafts(g.user), areas=published_areas()), status
 
 

@@ -81,3 +81,20 @@ def test_area_is_chosen_from_the_published_areas(app, client, users, login):
     assert options == ["", DGR, SUB]
     chosen = client.get(f"/busqueda?q=embargo&area={SUB}").get_data(as_text=True)
     assert f'<option value="{SUB}" selected>' in chosen
+
+
+def test_pages_are_numbered_and_a_page_past_the_last_says_so(app, client, users, login):
+    """«Página 2 de N» between the links; a page past the last (an old link, a typed URL) says how
+    many there are and links the last one instead of «no se encontró nada» under a non-zero count."""
+    load(app, users)
+    users("cata", ["consultor"], "NC")
+    login("cata")
+    total = client.get("/api/v1/busqueda?q=notificacion&historico=true").get_json()["total"]
+    assert total > 10
+    last = (total + 9) // 10
+    html = client.get("/busqueda?q=notificacion&historico=1&pagina=2").get_data(as_text=True)
+    assert f"<span>Página 2 de {last}</span>" in html and "Página anterior" in html
+    past = client.get("/busqueda?q=notificacion&historico=1&pagina=40").get_data(as_text=True)
+    assert 'data-testid="sin-resultados"' not in past and 'data-testid="paginas"' not in past
+    assert f"La página 40 no existe: hay {last} páginas." in past
+    assert re.search(rf'href="/busqueda\?[^"]*pagina={last}[^"]*">Ir a la última página', past.replace("&amp;", "&"))
