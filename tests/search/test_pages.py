@@ -94,6 +94,7 @@ def test_pages_are_numbered_and_a_page_past_the_last_says_so(app, client, users,
     last = (total + 9) // 10
     html = client.get("/busqueda?q=notificacion&historico=1&pagina=2").get_data(as_text=True)
     assert f"<span>Página 2 de {last}</span>" in html and "Página anterior" in html
+    assert '<ol class="resultados" data-testid="resultados" start="11">' in html  # numbered on from page 1
     past = client.get("/busqueda?q=notificacion&historico=1&pagina=40").get_data(as_text=True)
     assert 'data-testid="sin-resultados"' not in past and 'data-testid="paginas"' not in past
     assert f"La página 40 no existe: hay {last} páginas." in past
