@@ -125,6 +125,8 @@ def _detail_page(consulta: Consulta, *, posted=False, search_now=False, status=2
     q = (form.get("q") or "").strip()
     vigente_al = consulta.fecha_hechos or hoy()
     chosen, results, error = _chosen(form.getlist("citas")) if posted else [], None, None
+    if answering == "de_nuevo" and not posted:  # answering again starts from the answer given, citations too
+        chosen = _chosen([f"{c.version.documento_id}:{c.version.numero}:{c.numeral or ''}" for c in consulta.citas])
     draft = form.get("respuesta", "")[:50000] if posted else (consulta.respuesta or "" if answering == "de_nuevo" else "")
     criterio = {"clave": form.get("criterio_clave", "")[:32], "titulo": form.get("criterio_titulo", "")[:300]} \
         if posted else {}

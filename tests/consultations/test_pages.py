@@ -109,6 +109,9 @@ def test_register_turn_search_cite_and_answer_through_the_pages(app, client, use
     assert answered.status_code == 303
     html = client.get(detail_url).get_data(as_text=True)
     assert "Respondida" in html and "9312-003-012 v1" in html and "numeral 7.3.1.1" in html
+    # the version in force on the date of the facts, no longer today: said plainly, not as an alert
+    assert re.search(r'data-testid="cita-vigencia">vigente del \d\d/\d\d/\d{4} al \d\d/\d\d/\d{4}<', html)
+    assert 'class="etiqueta alerta"' not in html
     assert re.search(r"Respondida el .* por Constanza Ruiz</p>", html)
     anchor = re.search(r'href="(/documentos/\d+/versiones/1)#(n-\d+)"', html)
     assert anchor, "the citation opens the version at the numeral"
@@ -170,6 +173,8 @@ def test_a_flagged_answer_offers_its_review_actions(app, client, users, login, p
     assert "Respondida el" in html and "por Cruz Ek</p>" in html
     again = client.get(f"/consultas/{folio}?responder=de-nuevo").get_data(as_text=True)
     assert ">Cuarenta y ocho horas.</textarea>" in again  # answering again starts from the answer given
+    ticked = re.findall(r'name="citas" value="([^"]+)" checked', again)  # and from its citations, ticked
+    assert sorted(ticked) == sorted(f"{flagged['doc']}:2:{n}" for n in ("7.3.1.1", "10")), ticked
     token = csrf_from(html)
     done = client.post(f"/consultas/{folio}/accion", data={"csrf_token": token, "lock": lock_of(html),
                                                            "accion": "confirmar"})
