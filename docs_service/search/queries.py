@@ -128,21 +128,27 @@ def vocabulary() -> dict:
     return cache
 
 
+OPERATORS = ("AND", "OR", "NOT")
+
+
 def suggest(text: str) -> str | None:
-    """Replace each unknown word by the closest frequent word of the corpus; None if nothing changes."""
+    """The query as typed with each unknown word replaced by the closest frequent word of the
+    corpus (quotes, OR/NOT, -exclusions, prefixes*, parentheses and numerals stay as they were);
+    None if nothing changes."""
     vocab = vocabulary()
     counts, by_letter = vocab["counts"], vocab["by_letter"]
-    out, changed = [], False
-    for word in analysis.words(text):
-        if word in counts or word in analysis.STOP_WORDS or word.isdigit() or len(word) < 3:
-            out.append(word)
+    out, last, changed = [], 0, False
+    for match in analysis.WORD.finditer(text):
+        typed = match.group()
+        word = analysis.fold(typed)
+        if (typed in OPERATORS or word in counts or word in analysis.STOP_WORDS or word.isdigit() or len(word) < 3
+                or text[match.end():match.end() + 1] == "*" or not word.isalpha()):
             continue
         candidates = [w for w in by_letter.get(word[0], []) if abs(len(w) - len(word)) <= 2]
         close = difflib.get_close_matches(word, candidates, n=3, cutoff=0.75)
         if close:
             best = max(close, key=lambda w: (difflib.SequenceMatcher(None, word, w).ratio(), counts[w]))
-            out.append(best)
+            out += [text[last:match.start()], best]
+            last = match.end()
             changed = True
-        else:
-            out.append(word)
-    return " ".join(out) if changed else None
+    return "".join(out) + text[last:] if changed else None

@@ -191,3 +191,15 @@ def test_plain_answer_is_what_the_schema_dumps(app, corpus, consultor):
             answer = search(user, SearchArgs(q=q, por_pagina=50, **extra))
             assert dump_answer(answer) == SearchOut().dump(answer), q
             assert app.json.dumps(dump_answer(answer)) == app.json.dumps(SearchOut().dump(answer)), q
+
+
+def test_the_suggestion_keeps_the_query_as_typed_but_the_misspelling(client, corpus, consultor):
+    """«¿quiso decir…?» replaces only the unknown word: an exclusion stays an exclusion, a phrase a
+    phrase, a numeral a numeral (clicking it must not search for something else)."""
+    for typed, expected in (("notifcacion -embargo", "notificacion -embargo"),
+                            ("notifcacion NOT embargo", "notificacion NOT embargo"),
+                            ('"acta de notifcacion"', '"acta de notificacion"'),
+                            ("notifcacion 7.3.1.1", "notificacion 7.3.1.1"),
+                            ("(notifcacion OR citatoryo) 10 e)", "(notificacion OR citatorio) 10 e)")):
+        answer = hits(client, consultor, q=typed)
+        assert answer["total"] == 0 and answer["sugerencia"] == expected, (typed, answer["sugerencia"])
