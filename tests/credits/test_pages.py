@@ -331,3 +331,26 @@ def test_patron_page_says_when_its_list_is_cut(client, people, login, monkeypatc
     assert f'href="/creditos?nrp={nrp}">Ver todos en la búsqueda por NRP' in html
     monkeypatch.setattr(views, "PATRON_CREDITS", 500)
     assert 'data-testid="creditos-parcial"' not in client.get(f"/patrones/{nrp}").get_data(as_text=True)
+
+
+def test_every_folded_letter_is_found_without_its_accent(client, people):
+    load(client, people["pedro"], [row(1, razon_social="ÁÉÍÓÚÜÑ Y áéíóúüñ S.C.")])
+    for text in ("aeiouun y aeiouun", "AEIOUUN Y AEIOUUN", "áéíóúüñ y ÁÉÍÓÚÜÑ"):
+        api = client.get("/api/v1/patrones", query_string={"razon_social": text},
+                         headers={"Authorization": f"Bearer {people['pedro']}"}).get_json()
+        assert [p["razon_social"] for p in api["items"]] == ["ÁÉÍÓÚÜÑ Y áéíóúüñ S.C."], text
+
+
+def test_accents_fold_in_one_translate_on_postgresql_and_a_replace_chain_on_sqlite():
+    """The razón social filter folds accents per row: PostgreSQL with a single translate(), SQLite
+    (no translate) with its replace() chain; both give the same rows (tests above, on each backend)."""
+    from sqlalchemy import select
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from docs_service.credits.models import Patron
+    from docs_service.credits.queries import name_contains
+    stmt = select(Patron.id).where(name_contains(Patron.razon_social, "gómez"))
+    on_postgres = str(stmt.compile(dialect=postgresql.dialect()))
+    assert "translate(patrones.razon_social, 'ÁÉÍÓÚÜÑáéíóúüñ', 'AEIOUUNaeiouun')" in on_postgres
+    assert "replace(" not in on_postgres
+    assert str(stmt.compile(dialect=sqlite.dialect())).count("replace(") == 14
