@@ -115,17 +115,18 @@ class Writer:
             return {r[0]: r[1:] for r in rows}
         return {r[0]: (r[1], r[2], r[3], Decimal(str(r[4])).quantize(CENT)) for r in rows}
 
-    def patron_ids(self, nrps: list) -> dict:
-        return dict(self._select("SELECT nrp, id FROM patrones WHERE nrp", nrps))
+    def patrones(self, nrps: list) -> dict:
+        """NRP → (id, RFC) of the patrones already registered."""
+        return {nrp: (id_, rfc) for nrp, id_, rfc in self._select("SELECT nrp, id, rfc FROM patrones WHERE nrp", nrps)}
 
     def insert_patrones(self, rows: list[dict]) -> dict:
-        """Insert new patrones; their ids by NRP."""
+        """Insert new patrones; NRP → (id, RFC) of each."""
         tuples = [tuple(p(v) if p is not None and v is not None else v
                         for p, v in zip(self._patron_procs, (*(r[c] for c in PATRON_COLUMNS[:-1]), self._now)))
                   for r in rows]
         self.finish()
         self._write("patrones", PATRON_COLUMNS, tuples)
-        return self.patron_ids([r["nrp"] for r in rows])
+        return self.patrones([r["nrp"] for r in rows])
 
     def insert_credits(self, rows: list[tuple], patron_ids: list[int]):
         """`rows` in CREDIT_FIELDS order, `patron_ids` aligned with them."""

@@ -93,7 +93,7 @@ def _load(rows, validate, loader, avance):
             loader.rejected += 1
         else:
             for campo, mensaje in warnings:
-                report.add(line, campo, mensaje, "advertencia")
+                report.add(line, campo, mensaje, "advertencia", numero=credit[0])
             chunk.append((line, patron, credit))
         if len(chunk) >= CHUNK or line - loader.last_line >= CHUNK:  # also reports progress on bad stretches
             loader.flush(chunk, line, avance)
@@ -109,7 +109,7 @@ class _Loader:
 
     def __init__(self, batch, writer):
         self.batch, self.writer, self.report = batch, writer, Report()
-        self.patrones: dict[str, int] = {}
+        self.patrones: dict[str, tuple[int, str]] = {}  # NRP → (id, RFC it is registered with)
         self.rejected, self.last_line = 0, 1
 
     def flush(self, chunk, line, avance):
@@ -130,7 +130,7 @@ class _Loader:
         if len(patrones) > 50_000:  # NRP → id of patrones seen; bounded so memory stays flat
             patrones.clear()
         wanted = list({p[0] for _l, p, _c in chunk} - patrones.keys())
-        patrones.update(writer.patron_ids(wanted))
+        patrones.update(writer.patrones(wanted))
         new = {}
         for _line, p, _c in chunk:
             if p[0] not in patrones and p[0] not in new:
@@ -140,13 +140,16 @@ class _Loader:
         existing = writer.existing_credits([c[0] for _l, _p, c in chunk])
         rows, patron_ids, seen = [], [], set()
         for line, p, c in chunk:
-            numero, patron_id = c[0], patrones[p[0]]
+            numero, (patron_id, rfc) = c[0], patrones[p[0]]
             old = existing.get(numero)
             if numero in seen or (old is not None and old[0] == batch.id):
                 report.add(line, "numero", "Número de crédito repetido en el archivo.", numero=numero)
                 batch.rechazadas += 1
                 continue
             seen.add(numero)
+            if p[1] != rfc:  # the patrón keeps its data: the first row of a new NRP, or what is registered
+                report.add(line, "rfc", f"El patrón {p[0]} ya está registrado con el RFC {rfc}; se conserva ese "
+                                        f"(esta fila trae {p[1]}).", "advertencia", numero=numero)
             if old is not None:
                 if old[1] == patron_id and old[2] == c[5] and old[3] == c[13]:
                     batch.sin_cambios += 1

@@ -39,6 +39,14 @@ def origen_of_td(td: str) -> str | None:
     return None
 
 
+def origen_error(origen: str, td: str) -> tuple[str, str]:
+    """(campo, mensaje) of a row whose origen is unknown: the one written, or the one its TD gives."""
+    if origen:
+        return "origen", f"Origen «{origen[:20]}» no reconocido: use " + ", ".join(ORIGENES) + "."
+    return "td", (f"El TD «{td}» no corresponde a un origen conocido: indique el origen en la columna «origen» ("
+                  + ", ".join(ORIGENES) + ").")
+
+
 def _amount(raw: str, campo: str, required: bool = False) -> Decimal:
     if PLAIN_AMOUNT.match(raw):
         return Decimal(raw)
@@ -58,6 +66,7 @@ class RowValidator:
                  fallback_unit: int | None = None):
         self.day, self.units = day, units
         self.required_unit, self.fallback_unit = required_unit, fallback_unit
+        self.own_clave = next((clave for clave, id_ in units.items() if id_ == required_unit), None)
         # A column the file lacks reads as the empty string appended to every row.
         self.fields = operator.itemgetter(*(names.index(f) if f in names else len(names) for f in FIELDS))
         self._nrp, self._rfc, self._razon, self._periodo, self._date, self._unit, self._exigible = ({} for _ in range(7))
@@ -92,9 +101,10 @@ class RowValidator:
             td = td.zfill(2)
         if not (len(td) == 2 and td.isascii() and td.isdigit()):
             raise RowError("td", "El tipo de documento (TD) son 2 dígitos.")
-        origen = origen.upper() if origen else origen_of_td(td)
-        if origen not in ORIGENES:
-            raise RowError("origen", "Origen no reconocido: " + ", ".join(ORIGENES) + ".")
+        checked = origen.upper() if origen else origen_of_td(td)
+        if checked not in ORIGENES:
+            raise RowError(*origen_error(origen, td))
+        origen = checked
         key = (raw_periodo, concepto)
         periodo = self._periodo.get(key) or self._remember(
             self._periodo, key, self._check("periodo", ids.periodo, raw_periodo, concepto, self.day))
@@ -183,7 +193,7 @@ class RowValidator:
         check("concepto", concept, concepto)
         check("td", tipo_documento, td)
         if "td" in ok and (origen.upper() if origen else origen_of_td(ok["td"])) not in ORIGENES:
-            found.append(("origen", "Origen no reconocido: " + ", ".join(ORIGENES) + "."))
+            found.append(origen_error(origen, ok["td"]))
         check("periodo", ids.periodo, raw_periodo, ok.get("concepto", "COP"), self.day)
         if raw_curp:
             check("curp", ids.curp, raw_curp)
@@ -236,7 +246,8 @@ class RowValidator:
             if unit is None:
                 raise RowError("subdelegacion", f"La Subdelegación «{clave[:8]}» no existe.")
             if self.required_unit is not None and unit != self.required_unit:
-                raise RowError("subdelegacion", "El crédito no corresponde a su Subdelegación.")
+                raise RowError("subdelegacion", f"El crédito es de la Subdelegación {clave.zfill(4)}: solo puede "
+                                                f"cargar créditos de la suya ({self.own_clave}).")
             return unit
         if (self.required_unit or self.fallback_unit) is not None:
             return self.required_unit or self.fallback_unit

@@ -37,7 +37,8 @@ def test_bad_rows_reported_good_rows_load_and_reimport_changes_nothing(app, clie
     assert by_line[10]["campo"] == "importe_historico" and "numérico" in by_line[10]["mensaje"]
     assert by_line[11]["campo"] == "periodo" and "par" in by_line[11]["mensaje"]
     assert by_line[12]["campo"] == "fecha_emision" and "futura" in by_line[12]["mensaje"]
-    assert by_line[13]["campo"] == "subdelegacion"
+    assert by_line[13]["campo"] == "subdelegacion" and "1601" in by_line[13]["mensaje"] \
+        and "3301" in by_line[13]["mensaje"]
     assert by_line[14]["campo"] == "importe_total"
     assert by_line[15]["campo"] == "numero" and "repetido" in by_line[15]["mensaje"]
     assert count(app) == 5
@@ -52,6 +53,33 @@ def test_wrong_rfc_check_digit_is_a_warning(client, staff):
     report = load(client, staff["oscar"], [bad])
     assert report["cargadas"] == 1 and report["advertencias"] == 1
     assert report["reporte"][0]["nivel"] == "advertencia"
+    assert report["reporte"][0]["numero"] == bad["numero"]
+
+
+def test_a_patron_keeps_its_rfc_and_a_row_with_another_is_warned(app, client, staff):
+    """GIVEN a new NRP on two rows with different RFCs, and a row with another RFC for an NRP already
+    registered WHEN imported THEN every credit loads, the patrón keeps the first RFC, and each row
+    with another RFC gets a warning naming both."""
+    first = load(client, staff["oscar"], [row(1), row(2, nrp=row(1)["nrp"], rfc=row(2)["rfc"])])
+    assert (first["cargadas"], first["advertencias"]) == (2, 1), first["reporte"]
+    warning = first["reporte"][0]
+    assert (warning["fila"], warning["campo"], warning["nivel"], warning["numero"]) == (3, "rfc", "advertencia",
+                                                                                      row(2)["numero"])
+    assert row(1)["rfc"] in warning["mensaje"] and row(2)["rfc"] in warning["mensaje"]
+    later = load(client, staff["oscar"], [row(3, nrp=row(1)["nrp"], rfc=row(3)["rfc"])])
+    assert (later["cargadas"], later["advertencias"]) == (1, 1) and row(1)["rfc"] in later["reporte"][0]["mensaje"]
+    with app.app_context():
+        assert db.session.scalars(select(Patron.rfc)).all() == [row(1)["rfc"]]
+        db.session.close()
+
+
+def test_an_unknown_td_without_origen_names_the_column_to_fill(client, staff):
+    without = load(client, staff["oscar"], [row(1, td="47", origen="")])
+    assert without["rechazadas"] == 1
+    assert without["reporte"][0]["campo"] == "td" and "«47»" in without["reporte"][0]["mensaje"] \
+        and "columna «origen»" in without["reporte"][0]["mensaje"]
+    wrong = load(client, staff["oscar"], [row(2, origen="XYZ")])
+    assert wrong["reporte"][0]["campo"] == "origen" and "«XYZ»" in wrong["reporte"][0]["mensaje"]
 
 
 def test_latin1_with_semicolons_and_utf8_with_bom(app, client, staff):
