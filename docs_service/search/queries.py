@@ -2,6 +2,7 @@
 then build fragments and highlights from what the engine stored with each entry, and the "¿quiso
 decir…?" suggestion from the database (published text only, so drafts never leak through it)."""
 import difflib
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -13,7 +14,7 @@ from ..core.db import db
 from ..core.fechas import hoy
 from ..core.errors import NotAllowed
 from ..documents.models import PUBLISHED_STATES, Document, Section, Version
-from ..documents.queries import sees_drafts
+from ..documents.queries import sees_drafts, visible_versions
 from ..workflow.states import IN_PROGRESS
 from . import analysis
 from .engine import Request, get_engine
@@ -90,6 +91,18 @@ def _items(hits, parsed, day, states) -> list[dict]:
 
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
+
+
+def document_by_clave(user, text: str) -> Document | None:
+    """The document whose clave is the whole query (a clave is not indexed as words), if `user` may
+    see one of its versions: a draft-only document does not exist for whoever does not see drafts."""
+    clave = text.strip().upper()
+    if not re.fullmatch(current_app.config["DOCS_CLAVE_PATTERN"], clave):
+        return None
+    document = db.session.scalar(select(Document).where(Document.clave == clave))
+    if document is None or not visible_versions(user, document):
+        return None
+    return document
 
 
 def published_areas() -> list[str]:

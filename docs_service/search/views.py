@@ -11,7 +11,7 @@ from ..documents.models import TIPOS
 from ..documents.queries import sees_drafts
 from ..documents.views import date_arg
 from . import analysis
-from .queries import SearchArgs, published_areas, search as run_search
+from .queries import SearchArgs, document_by_clave, published_areas, search as run_search
 
 bp = Blueprint("search_pages", __name__, template_folder="templates")
 POR_PAGINA = 10
@@ -42,7 +42,8 @@ def search():
         vigente_al = None
     return render_template("search/search.html", q=q, answer=answer, error=error, filtros=args,
                            vigente_al=vigente_al or hoy(), tipos=TIPOS, por_pagina=POR_PAGINA, pagina=pagina,
-                           puede_borradores=sees_drafts(g.user), areas=published_areas()), status
+                           puede_borradores=sees_drafts(g.user), areas=published_areas(),
+                           documento_clave=document_by_clave(g.user, q) if q else None), status
 
 
 def highlighted(item: dict) -> Markup:

@@ -99,3 +99,18 @@ def test_pages_are_numbered_and_a_page_past_the_last_says_so(app, client, users,
     assert 'data-testid="sin-resultados"' not in past and 'data-testid="paginas"' not in past
     assert f"La página 40 no existe: hay {last} páginas." in past
     assert re.search(rf'href="/busqueda\?[^"]*pagina={last}[^"]*">Ir a la última página', past.replace("&amp;", "&"))
+
+
+def test_a_clave_typed_in_the_box_leads_to_its_document(app, client, users, login):
+    """A clave is not indexed as words, so typed alone it finds nothing: the page then says whose
+    clave it is and links the document (never one known only from drafts to a consultor)."""
+    corpus = load(app, users)
+    users("cata", ["consultor"], "NC")
+    login("cata")
+    html = client.get("/busqueda?q=9312-003-012").get_data(as_text=True)
+    assert 'data-testid="clave-documento"' in html
+    assert f'href="/documentos/{corpus["ids"]["manual"]}">Procedimiento para la notificación de créditos fiscales</a>' in html
+    assert 'data-testid="clave-documento"' in client.get("/busqueda?q=+9312-003-012+").get_data(as_text=True)
+    draft = client.get("/busqueda?q=9312-003-099").get_data(as_text=True)  # a draft-only document
+    assert 'data-testid="clave-documento"' not in draft and "Borrador reservado" not in draft
+    assert 'data-testid="clave-documento"' not in client.get("/busqueda?q=citatorio").get_data(as_text=True)
