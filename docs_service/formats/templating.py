@@ -4,12 +4,14 @@ power, no `range`, output capped; only the schema's variables (plus `formato` an
 in words) reach a template, and in HTML the helpers `campo()`/`filas()` that draw labelled boxes."""
 import operator
 import re
+from datetime import date
 
 from jinja2 import TemplateError, Undefined, nodes
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
+from ..core import fechas
 from .fields import FormSchema
 from .words import amount_in_words, format_amount
 
@@ -102,20 +104,36 @@ def render_capped(template, context: dict) -> str:
     return "".join(out)
 
 
+def shown(f, value):
+    """A field's value as a filled format prints it: an option by its label («Concurso mercantil», not
+    `concurso`), an amount as `$1,150.00`, a date as `30/11/2026`; the data stay as validated."""
+    if value in ("", None):
+        return ""
+    if f.tipo == "opcion":
+        return dict(f.opciones).get(value, value)
+    if f.tipo == "importe":
+        return format_amount(value)
+    if f.tipo == "fecha":
+        try:
+            return fechas.fecha(date.fromisoformat(str(value)))
+        except ValueError:
+            return value
+    return value
+
+
 def context_for(schema: FormSchema, data: dict, meta: dict, blank_rows: int = 0) -> dict:
-    """Only schema names, `formato` (clave, titulo, version, vigencia) and `letra` (amounts in words)."""
+    """Only schema names (their values as printed, `shown`), `formato` (clave, titulo, version,
+    vigencia) and `letra` (amounts in words)."""
     context = {}
     for f in schema.campos:
         value = data.get(f.nombre, "")
         if f.tipo == "filas":
-            rows = [{c.nombre: row.get(c.nombre, "") for c in f.campos} for row in (value or [])]
+            rows = [{c.nombre: shown(c, row.get(c.nombre, "")) for c in f.campos} for row in (value or [])]
             if not rows and blank_rows:
                 rows = [{c.nombre: "" for c in f.campos} for _ in range(min(blank_rows, f.filas_max))]
             context[f.nombre] = rows
-        elif f.tipo == "importe" and value not in ("", None):
-            context[f.nombre] = format_amount(value)
         else:
-            context[f.nombre] = value if value is not None else ""
+            context[f.nombre] = shown(f, value)
     context["letra"] = {f.nombre: (amount_in_words(data[f.nombre]) if data.get(f.nombre) not in ("", None) else "")
                         for f in schema.amount_fields}
     context["formato"] = {k: str(v) for k, v in meta.items()}
@@ -142,11 +160,7 @@ def html_helpers(schema: FormSchema, data: dict, fillable: bool) -> dict:
         return Markup('<input type="text" name="{}" title="{}" value="">').format(name, f.etiqueta)
 
     def _value(f, value) -> Markup:
-        if f.tipo == "opcion":
-            value = dict(f.opciones).get(value, value)
-        elif f.tipo == "importe" and value not in ("", None):
-            value = format_amount(value)
-        return Markup('<span class="valor">{}</span>').format(value or "\u00a0")
+        return Markup('<span class="valor">{}</span>').format(shown(f, value) or "\u00a0")
 
     def campo(nombre: str) -> Markup:
         f = by_name.get(nombre)

@@ -120,3 +120,28 @@ def test_deeply_nested_loops_refused():
                          "{% endfor %}{% endfor %}", SCHEMA, DATA, META, fillable=False)
     assert render_html_body("{% for a in creditos %}{% for b in creditos %}{{ b.numero }}{% endfor %}{% endfor %}",
                             SCHEMA, DATA, META, fillable=False) == "258123456"
+
+
+def test_filled_formats_print_dates_amounts_and_options_as_people_read_them():
+    """GIVEN a date, an amount in a row and an option whose code is not its label WHEN the format is
+    filled THEN the PDF and the DOCX print «30/11/2026», «$21,031,000.10» and the option's label, never
+    the ISO date, the bare decimal or the code; the validated data keep their form."""
+    import docx
+    raw = json.loads((ACLARACION / "formato.json").read_text(encoding="utf-8"))["esquema"]
+    concepto = next(c for c in raw["campos"][6]["campos"] if c["nombre"] == "concepto")
+    concepto["opciones"] = [{"valor": "COP", "etiqueta": "Cuotas obrero-patronales"},
+                            {"valor": "RCV", "etiqueta": "Retiro, cesantía y vejez"}]
+    schema = FormSchema.parse(raw)
+    data = schema.validate(VALID).data
+    assert data["fecha"] == "2026-11-30" and data["creditos"][0]["importe"] == "21031000.10"
+
+    filled = docx.Document(io.BytesIO(docx_render.render_docx(build_template(schema, "Prueba", "."), schema, data, META)))
+    cells = [c.text for t in filled.tables for row in t.rows for c in row.cells]
+    assert "30/11/2026" in cells and "2026-11-30" not in cells
+    assert cells.count("$21,031,000.10") == 2 and "21031000.10" not in cells  # the row and the total
+    assert "Retiro, cesantía y vejez" in cells and "RCV" not in cells
+
+    spec = SimpleNamespace(schema=schema, instructivo="", plantilla_html="{{ filas('creditos') }}{{ campo('fecha') }}")
+    text = pdf_render.text_of(pdf_render.render(spec, META, data, fillable=False))
+    assert "30/11/2026" in text and "2026-11-30" not in text
+    assert "$21,031,000.10" in text and "Retiro, cesantía y vejez" in text
