@@ -170,7 +170,9 @@ class Balances(Schema):
 
 class PatronDetail(PatronOut):
     saldos = fields.Nested(Balances)
-    creditos = fields.List(fields.Nested(CreditOut))
+    creditos = fields.List(fields.Nested(CreditOut), metadata={
+        "description": "Los primeros 500 créditos visibles del patrón, por número. Cuántos son en total lo da "
+                       "`saldos.creditos`; la lista completa, paginada: `GET /api/v1/creditos?nrp=…`."})
 
 
 class CreditTransitionIn(StrictSchema):
