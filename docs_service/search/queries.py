@@ -11,13 +11,13 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from ..core.db import db
-from ..core.fechas import hoy
-from ..core.errors import NotAllowed
+from ..core.fechas import fecha, hoy
+from ..core.errors import InvalidInput, NotAllowed
 from ..documents.models import PUBLISHED_STATES, Document, Section, Version
 from ..documents.queries import sees_drafts, visible_versions
 from ..workflow.states import IN_PROGRESS
 from . import analysis
-from .engine import Request, get_engine
+from .engine import FAR_FUTURE, FAR_PAST, Request, get_engine
 from .operations import apply_pending_quietly
 from .query import parse
 
@@ -38,6 +38,9 @@ class SearchArgs:
 def search(user, args: SearchArgs) -> dict:
     parsed = parse(args.q)
     day = args.vigente_al or hoy()
+    if not FAR_PAST <= day <= FAR_FUTURE:  # the engines store vigencias within these (tantivy: 1677–2262)
+        raise InvalidInput(f"«Vigente al» debe estar entre el {fecha(FAR_PAST)} y el {fecha(FAR_FUTURE)}.",
+                           code="fecha_fuera_de_rango", errors={"vigente_al": ["Fecha fuera del intervalo permitido."]})
     if args.borradores:
         if not sees_drafts(user):
             raise NotAllowed("Solo los roles del flujo normativo pueden buscar en borradores.",

@@ -203,3 +203,18 @@ def test_the_suggestion_keeps_the_query_as_typed_but_the_misspelling(client, cor
                             ("(notifcacion OR citatoryo) 10 e)", "(notificacion OR citatorio) 10 e)")):
         answer = hits(client, consultor, q=typed)
         assert answer["total"] == 0 and answer["sugerencia"] == expected, (typed, answer["sugerencia"])
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2201-01-01", "1899-12-31"])
+def test_a_date_out_of_range_is_a_spanish_422_on_every_engine(client, corpus, consultor, day):
+    """A mistyped year (a date input takes up to year 275760) is refused the same way by every
+    engine, never a 500 (tantivy's dates end in 2262)."""
+    response = client.get("/api/v1/busqueda", query_string={"q": "notificacion", "vigente_al": day},
+                          headers={"Authorization": f"Bearer {consultor}"})
+    assert response.status_code == 422, response.get_json()
+    body = response.get_json()
+    assert body["error"] == "fecha_fuera_de_rango" and "vigente_al" in body["errors"]
+    assert body["message"] == "«Vigente al» debe estar entre el 01/01/1900 y el 31/12/2200."
+    for edge in ("1900-01-01", "2200-12-31"):
+        assert client.get("/api/v1/busqueda", query_string={"q": "notificacion", "vigente_al": edge},
+                          headers={"Authorization": f"Bearer {consultor}"}).status_code == 200, edge

@@ -114,3 +114,14 @@ def test_a_clave_typed_in_the_box_leads_to_its_document(app, client, users, logi
     draft = client.get("/busqueda?q=9312-003-099").get_data(as_text=True)  # a draft-only document
     assert 'data-testid="clave-documento"' not in draft and "Borrador reservado" not in draft
     assert 'data-testid="clave-documento"' not in client.get("/busqueda?q=citatorio").get_data(as_text=True)
+
+
+def test_a_mistyped_year_is_a_message_not_an_error_page(app, client, users, login):
+    load(app, users)
+    users("cata", ["consultor"], "NC")
+    login("cata")
+    page = client.get("/busqueda?q=citatorio&vigente_al=20266-12-01")
+    assert page.status_code == 422 and "no es válida" in page.get_data(as_text=True)
+    page = client.get("/busqueda?q=citatorio&vigente_al=9999-12-01")
+    assert page.status_code == 422
+    assert "«Vigente al» debe estar entre el 01/01/1900 y el 31/12/2200." in page.get_data(as_text=True)
