@@ -261,4 +261,28 @@ def test_each_action_says_what_it_did(app, client, users, login):
     answered = client.post(f"/consultas/{general_folio}/respuesta", follow_redirects=True, data={
         "csrf_token": token, "lock": lock_of(analysed), "respuesta": "Cuarenta y ocho horas.", "citas": values[:2]})
     assert "Respuesta registrada con 2 citas." in answered.get_data(as_text=True)
+    assert 'data-testid="cita-vigencia"' not in answered.get_data(as_text=True)  # versions in force, no end
     assert folio != general_folio
+
+
+def test_a_citation_of_a_version_with_an_end_date_says_its_vigencia(app, client, users, login, people):  # noqa: F811
+    """A version published with «vigente hasta» is cited while in force: the citation says until
+    when, though the version is still «publicado» and nothing is flagged."""
+    from tests.consultations.test_consultas import h, register, turn_and_analyse
+    from tests.documents.helpers import act, approve, create_document, upload
+    doc = create_document(client, people["nora"], clave="9312-003-077", titulo="Lineamiento temporal")
+    assert upload(client, people["nora"], doc, content="# Lineamiento temporal\n\n1. Plazo\nTexto.\n").status_code == 201
+    approve(client, {"normativo": people["nora"], "revisor": people["rita"], "titular": people["tito"]}, doc, 1)
+    until = hoy() + timedelta(days=90)
+    published = act(client, people["nora"], doc, 1, "publicar", destinatarios={"todas": True},
+                    vigente_hasta=until.isoformat())
+    assert published.status_code == 200, published.get_json()
+    folio = register(client, people["cony"]).get_json()["folio"]
+    etag = turn_and_analyse(client, people, folio)
+    answered = client.post(f"/api/v1/consultas/{folio}/respuesta", headers=h(people["cruz"], etag), json={
+        "respuesta": "Aplica mientras esté vigente.", "citas": [{"documento_id": doc, "version": 1, "numeral": "1"}]})
+    assert answered.status_code == 200 and answered.get_json()["citas"][0]["desactualizada"] is False
+    set_full_name(app, "cony", "Constanza Ruiz", password=PASSWORD)
+    login("cony")
+    html = client.get(f"/consultas/{folio}").get_data(as_text=True)
+    assert f'data-testid="cita-vigencia">vigente del {hoy().strftime("%d/%m/%Y")} al {until.strftime("%d/%m/%Y")}<' in html
