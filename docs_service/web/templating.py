@@ -2,6 +2,7 @@
 Mexico City time (core.fechas). Each area registers the filters of its own labels in its setup."""
 from datetime import datetime
 
+from babel.numbers import format_decimal
 from flask import current_app, g
 
 from ..core import fechas
@@ -21,7 +22,14 @@ def fecha(value):
     return fechas.fecha(value)
 
 
+def cuantos(n, singular: str, plural: str) -> str:
+    """A count with its noun in the right number, as es-MX writes it: «1 unidad», «0 unidades»,
+    «1,250 documentos» (never «unidad(es)»)."""
+    n = n or 0
+    return f"{format_decimal(n, locale='es_MX')} {singular if n == 1 else plural}"
+
+
 def init_app(app):
     app.jinja_env.globals["nav_links"] = nav_links
     app.jinja_env.filters.update(fecha=fecha, fecha_larga=fechas.fecha_larga, fecha_hora=fechas.fecha_hora,
-                                 iso_local=fechas.iso_local)
+                                 iso_local=fechas.iso_local, cuantos=cuantos)

@@ -129,7 +129,8 @@ def remind(version_id):
         pending = ops.remind_pending(g.user, version)
     except DomainError as err:
         return refuse(err, back)
-    flash(f"Recordatorio enviado a {len(pending)} unidad(es) con acuse pendiente.", "info")
+    n = len(pending)
+    flash(f"Recordatorio enviado a {'1 unidad' if n == 1 else f'{n} unidades'} con acuse pendiente.", "info")
     return redirect(back, 303)
 
 

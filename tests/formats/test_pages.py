@@ -12,8 +12,8 @@ def test_find_fill_download_and_read_back(app, client, users, login):
     fmt = load_aclaracion(app)
     login("operativo.3301", PASSWORD)
     catalog = client.get("/formatos?q=aclaración").get_data(as_text=True)
-    assert "Solicitud de aclaración administrativa" in catalog and "1 formato(s)" in catalog
-    assert "0 formato(s)" in client.get("/formatos?q=zzz").get_data(as_text=True)
+    assert "Solicitud de aclaración administrativa" in catalog and "1 formato." in catalog
+    assert "0 formatos." in client.get("/formatos?q=zzz").get_data(as_text=True)
     page = client.get(f"/formatos/{fmt}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Instructivo de llenado" in html and "Procedimiento" not in html

@@ -68,3 +68,11 @@ def test_a_page_past_the_end_shows_the_last_page(client, users, login):
     login("jefa")
     listing = client.get("/admin/usuarios?pagina=7").get_data(as_text=True)
     assert ">nora<" in listing and ">jefa<" in listing
+
+
+def test_counts_read_in_the_singular_or_the_plural():
+    """«1 unidad», «3 unidades», «0 formatos», «1,250 documentos»: never «unidad(es)»."""
+    from docs_service.web.templating import cuantos
+    assert cuantos(1, "unidad", "unidades") == "1 unidad" and cuantos(3, "unidad", "unidades") == "3 unidades"
+    assert cuantos(0, "formato", "formatos") == "0 formatos" and cuantos(None, "pago", "pagos") == "0 pagos"
+    assert cuantos(1250, "documento", "documentos") == "1,250 documentos"

@@ -129,8 +129,10 @@ def test_coverage_names_units_filters_exports_and_reminds(app, client, users, lo
     version_id = int(re.search(r"/difusion/(\d+)", client.get("/difusion").get_data(as_text=True)).group(1))
     page = visible_text(client.get(f"/difusion/{version_id}").get_data(as_text=True))
     assert "3301 Mérida Norte" in page and "1601 Toluca" in page and "Recibido" in page
+    assert "4 unidades con esos criterios." in page and "(es)" not in page
     only = visible_text(client.get(f"/difusion/{version_id}?ooad=33&estado=pendiente").get_data(as_text=True))
     assert "3333 Mérida Sur" in only and "3301 Mérida Norte" not in only and "1601 Toluca" not in only
+    assert "1 unidad con esos criterios." in only
     exported = client.get(f"/difusion/{version_id}/acuses.csv?ooad=33")
     assert exported.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff"))))
@@ -140,7 +142,7 @@ def test_coverage_names_units_filters_exports_and_reminds(app, client, users, lo
     detail = client.get(f"/difusion/{version_id}").get_data(as_text=True)
     sent = client.post(f"/difusion/{version_id}/recordatorio", data={"csrf_token": csrf_from(detail)})
     assert sent.status_code == 303
-    assert "Recordatorio enviado a" in client.get(sent.headers["Location"]).get_data(as_text=True)
+    assert "Recordatorio enviado a 3 unidades con acuse pendiente." in client.get(sent.headers["Location"]).get_data(as_text=True)
     reminded = audit_rows(app, accion="recordatorio_acuse")
     assert len(reminded) == 1 and "3301" not in str(reminded[0].detalle) and "3333" in str(reminded[0].detalle)
 
