@@ -17,6 +17,7 @@ from ..documents import operations as documents
 from ..documents import queries as doc_queries
 from . import operations as ops
 from . import preview, queries
+from .fields import TYPES
 from .loaders import count, downloadable, file_response
 from .pdf import read_filled, to_form_data
 
@@ -181,7 +182,8 @@ def version_panel(version):
     if version.document.tipo != "formato":
         return None
     spec = ops.spec_of(version)
-    return Markup(render_template("formats/panel.html", v=version, doc=version.document, spec=spec,
+    return Markup(render_template("formats/panel.html", v=version, doc=version.document, spec=spec, tipos=TYPES,
+                                  autor=g.user.has_role("normativo"),
                                   editable=version.estado == "borrador" and g.user.has_role("normativo")))
 
 

@@ -53,6 +53,13 @@ def test_definition_page_and_version_panel(app, client, users, login):
     login("normativo.demo", PASSWORD)
     version_page = client.get(f"/documentos/{fmt}/versiones/1").get_data(as_text=True)
     assert 'data-testid="panel-formato"' in version_page and "RFC del patrón" in version_page
+    # each field's type by its name, and for whoever writes templates the name they use
+    assert "Créditos que se aclaran <span class=\"tenue\">(Filas, obligatorio; en la plantilla: <code>creditos</code>)" in version_page
+    assert "(Registro patronal, obligatorio;" in version_page and ", opcion" not in version_page
+    login("operativo.3301", PASSWORD)
+    read_only = client.get(f"/documentos/{fmt}/versiones/1").get_data(as_text=True)
+    assert "(Registro patronal, obligatorio)" in read_only and "en la plantilla" not in read_only
+    login("normativo.demo", PASSWORD)
     page = client.get(f"/formatos/{fmt}/versiones/1/definicion")
     assert page.status_code == 200 and "razon_social" in page.get_data(as_text=True)
     refused = client.post(f"/formatos/{fmt}/versiones/1/definicion", data={
