@@ -105,7 +105,8 @@ def unit_acuses(user, estado: str | None = None) -> list[Acuse]:
         stmt = stmt.where(Acuse.estado == estado)
     elif estado == "vencido":
         stmt = stmt.where(Acuse.estado == "pendiente", Acuse.fecha_limite < hoy())
-    return db.session.scalars(stmt.order_by(Acuse.estado.desc(), Acuse.fecha_limite)).all()
+    pending_first = case((Acuse.estado == "pendiente", 0), else_=1)
+    return db.session.scalars(stmt.order_by(pending_first, Acuse.fecha_limite, Acuse.id)).all()
 
 
 def publications(user, *, mine: bool = False, incomplete: bool = False) -> list[tuple[Version, dict]]:

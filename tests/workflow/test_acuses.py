@@ -72,3 +72,16 @@ def test_business_days_skip_weekends_and_mexican_holidays():
     from docs_service.workflow.calendar import add_business_days
     assert add_business_days(date(2026, 11, 13), 1) == date(2026, 11, 17)  # Monday 16 = Revolution Day (observed)
     assert add_business_days(date(2026, 12, 24), 1) == date(2026, 12, 28)  # Christmas, weekend
+
+
+def test_a_units_acuses_list_the_pending_ones_first(client, staff, auth):
+    """GIVEN two publications to 3301, the first already acknowledged WHEN its operativo lists its acuses
+    (the API; the page reads the same list) THEN the pending one comes first, the received after it."""
+    first = create_document(client, staff["normativo"], clave="9312-003-001")
+    for doc in (first, create_document(client, staff["normativo"], clave="9312-003-002")):
+        upload(client, staff["normativo"], doc)
+        approve(client, staff, doc, 1)
+        assert act(client, staff["normativo"], doc, 1, "publicar", destinatarios={"unidades": ["3301"]}).status_code == 200
+    client.post(f"/api/v1/documentos/{first}/versiones/1/acuses", headers=auth(staff["oscar"]))
+    mine = client.get("/api/v1/acuses", headers=auth(staff["oscar"])).get_json()
+    assert [(a["clave"], a["estado"]) for a in mine] == [("9312-003-002", "pendiente"), ("9312-003-001", "recibido")]
