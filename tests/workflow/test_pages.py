@@ -86,6 +86,8 @@ def test_publish_form_defaults_and_keeps_choices_after_an_error(client, users, l
     page = client.get(f"/documentos/{doc}/versiones/1").get_data(as_text=True)
     form = page[page.index('data-accion="publicar"'):]
     assert re.search(r'value="todas" checked', form)
+    # not published yet: its recipients are chosen when it is, not «none»
+    assert "Aún sin destinatarios: se eligen al publicar la versión." in page and "Sin destinatarios." not in page
     assert f'name="vigente_desde" value="{hoy().isoformat()}"' in form
     bad = client.post(f"/documentos/{doc}/versiones/1/accion", data={
         "csrf_token": csrf_from(page), "accion": "publicar", "lock": re.search(r'name="lock" value="(\d+)"', page).group(1),
