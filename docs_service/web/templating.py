@@ -29,7 +29,17 @@ def cuantos(n, singular: str, plural: str) -> str:
     return f"{format_decimal(n, locale='es_MX')} {singular if n == 1 else plural}"
 
 
+def tamano(n) -> str:
+    """A file size as people read it: «162 bytes», «36 KB», «1.4 MB» (es-MX digits)."""
+    n = n or 0
+    if n < 1024:
+        return f"{n} bytes"
+    if n < 1024 * 1024:
+        return f"{format_decimal(round(n / 1024), locale='es_MX')} KB"
+    return f"{format_decimal(round(n / (1024 * 1024), 1), format='#,##0.#', locale='es_MX')} MB"
+
+
 def init_app(app):
     app.jinja_env.globals["nav_links"] = nav_links
     app.jinja_env.filters.update(fecha=fecha, fecha_larga=fechas.fecha_larga, fecha_hora=fechas.fecha_hora,
-                                 iso_local=fechas.iso_local, cuantos=cuantos)
+                                 iso_local=fechas.iso_local, cuantos=cuantos, tamano=tamano)

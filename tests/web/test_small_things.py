@@ -76,3 +76,9 @@ def test_counts_read_in_the_singular_or_the_plural():
     assert cuantos(1, "unidad", "unidades") == "1 unidad" and cuantos(3, "unidad", "unidades") == "3 unidades"
     assert cuantos(0, "formato", "formatos") == "0 formatos" and cuantos(None, "pago", "pagos") == "0 pagos"
     assert cuantos(1250, "documento", "documentos") == "1,250 documentos"
+
+
+def test_file_sizes_read_in_bytes_kb_or_mb():
+    from docs_service.web.templating import tamano
+    assert tamano(162) == "162 bytes" and tamano(36742) == "36 KB" and tamano(1_500_000) == "1.4 MB"
+    assert tamano(25 * 1024 * 1024) == "25 MB"
