@@ -106,6 +106,8 @@ def test_new_document_form_is_shown_again_after_a_failed_flush(app, client, user
     users("nora", ["normativo"], "NC")
     login("nora")
     form = client.get("/documentos/nuevo").get_data(as_text=True)
+    # the type is chosen, never taken silently from the list's first entry
+    assert '<select name="tipo" required><option value="" selected>Elija el tipo de documento</option>' in form
 
     def refuse_in_flush(session, _context):
         if any(isinstance(obj, Document) for obj in session.new):
