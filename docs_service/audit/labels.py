@@ -36,6 +36,16 @@ ACCIONES = {
     "certificacion_pago_revisada": "Certificación de pago revisada",
     "pago_certificado": "Pago certificado",
 }
+# Keys of an entry's detail, where their words are not enough.
+CLAVES = {"accion": "acción", "numero": "número", "sha256": "SHA-256", "a": "a", "de": "de"}
+# Details whose values are codes another area labels: audit action → detail key → the Jinja filter
+# that area registers for its pages (no import of the area; a missing filter leaves the code).
+CODED_VALUES = {
+    "version_transicion": {"de": "estado", "a": "estado", "accion": "accion"},
+    "credito_transicion": {"de": "fase", "a": "fase"},
+    "documento_creado": {"tipo": "tipo_documento"},
+    "documento_relacionado": {"tipo": "relacion"},
+}
 RESULTADOS = {"ok": "Correcto", "denegado": "Denegado", "rechazado": "Rechazado"}
 OBJETOS = {
     "documentos": "Documento", "versiones": "Versión", "acuses": "Acuse", "usuarios": "Usuario",

@@ -2,13 +2,14 @@
 import csv
 import io
 import json
+import re
 from datetime import date
 
-from flask import Blueprint, Response, flash, render_template, request, stream_with_context
+from flask import Blueprint, Response, current_app, flash, render_template, request, stream_with_context
 
 from ..core.access import policy, roles
 from ..core.api_helpers import paginate
-from ..core.fechas import iso_local
+from ..core.fechas import fecha, iso_local
 from ..core.exports import safe_cell
 from ..core.pages import day_range
 from . import labels, queries
@@ -16,6 +17,7 @@ from . import labels, queries
 bp = Blueprint("audit_pages", __name__, template_folder="templates")
 AUDITORS = roles("auditor", "admin")
 PER_PAGE = 50
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 LIMITS = {"accion": 64, "actor": 64, "objeto_tipo": 40, "objeto_id": 80, "resultado": 16}
 
 
@@ -47,11 +49,38 @@ def trail():
 
 
 def _detail(entry) -> str:
+    """The detail as an auditor reads it: keys in words, dates as 11/12/2026, «—» for nothing, and the
+    codes of a step (states, phases, actions) by the label their area's page filter gives them. The
+    CSV export keeps the stored JSON."""
     try:
         data = json.loads(entry.detalle or "{}")
     except ValueError:
         return entry.detalle or ""
-    return "; ".join(f"{k}: {v}" for k, v in data.items()) if isinstance(data, dict) else str(data)
+    if not isinstance(data, dict):
+        return str(data)
+    coded = labels.CODED_VALUES.get(entry.accion, {})
+    filters = current_app.jinja_env.filters
+    parts = []
+    for key, value in data.items():
+        label = filters.get(coded.get(key, ""))
+        shown = label(value) if label is not None and isinstance(value, str) else _value(value)
+        parts.append(f"{labels.CLAVES.get(key, key.replace('_', ' '))}: {shown}")
+    return "; ".join(parts)
+
+
+def _value(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "sí" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(_value(v) for v in value) or "—"
+    if isinstance(value, str) and ISO_DAY.fullmatch(value):
+        try:
+            return fecha(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return str(value)
 
 
 @bp.route("/auditoria.csv")

@@ -10,6 +10,7 @@ from sqlalchemy import text
 from docs_service.core.fechas import hoy
 from tests.conftest import audit_rows
 from tests.documents.helpers import create_document, upload
+from tests.web.visible import visible_text
 
 
 def test_only_auditor_and_admin_see_the_trail(client, users, login):
@@ -89,3 +90,23 @@ def test_document_and_version_pages_link_to_their_history(client, staff, users, 
     link = re.search(r'href="(/auditoria\?objeto_tipo=versiones&amp;objeto_id=\d+)"', version_page).group(1)
     history = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
     assert "Versión cargada" in history and 'data-testid="total">1 movimiento.' in history
+
+
+def test_detail_reads_in_words_dates_and_labels(client, staff, users, login):
+    """GIVEN a version sent to review, approved and published with no end date WHEN the auditor reads the
+    trail THEN each step's states and action read by their labels, a date as dd/mm/aaaa and nothing as
+    «—» (never «en_revision», «2026-12-11» or «None»)."""
+    from tests.documents.helpers import act, approve
+    users("audra", ["auditor"], "NC")
+    doc = create_document(client, staff["normativo"])
+    upload(client, staff["normativo"], doc)
+    approve(client, staff, doc, 1)
+    act(client, staff["normativo"], doc, 1, "publicar", destinatarios={"unidades": ["3301"]})
+    login("audra")
+    html = client.get("/auditoria").get_data(as_text=True)
+    trail = html.split('data-testid="bitacora"')[1]
+    assert "a: En revisión; acción: Enviar a revisión; de: Borrador" in trail
+    assert "clave: 9312-003-012; tipo: Manual de procedimientos" in trail
+    assert f"vigente desde: {hoy().strftime('%d/%m/%Y')}; vigente hasta: —" in trail
+    shown = visible_text(trail)
+    assert "en_revision" not in shown and "None" not in shown and hoy().isoformat() not in shown
