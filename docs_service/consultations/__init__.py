@@ -5,6 +5,7 @@ AREA = Area(
     name="consultations",
     api=(".api",),
     pages=(".views",),
+    cli=(".cli:consultations_group",),
     home=".views:home_entries",
     nav=(NavEntry("Consultas", "consultations_pages.inbox", roles=("consultor", "auditor"), order=16),),
     version_panels=".views:version_panel",

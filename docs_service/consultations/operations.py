@@ -11,7 +11,7 @@ from ..accounts.models import Unit, User
 from ..core import signals as core_signals
 from ..core.db import db, utcnow
 from ..core.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed, NotFound
-from ..core.fechas import hoy
+from ..core.fechas import hoy, local
 from ..documents import operations as documents
 from ..documents.models import PUBLISHED_STATES, Document, Version
 from ..documents.queries import sees_drafts
@@ -306,21 +306,46 @@ def _check_current(cita: Cita) -> bool:
 def flag_outdated(document: Document) -> list[Consulta]:
     """After a publication or abrogation of `document`: flag the answered consultas citing a
     version of it that is no longer current."""
-    flagged = []
     rows = db.session.scalars(select(Cita).join(Version, Cita.version_id == Version.id)
                               .where(Version.documento_id == document.id, Cita.desactualizada.is_(False))).all()
-    for cita in rows:
-        if _check_current(cita):
-            consulta = db.session.get(Consulta, cita.consulta_id)
-            if not consulta.citas_desactualizadas:
-                consulta.citas_desactualizadas = True
-                flagged.append(consulta)
+    return _flag_consultas([(cita, document) for cita in rows if _check_current(cita)])
+
+
+def flag_ended(day: date) -> list[Consulta]:
+    """Daily (`docs-service consultas citas`): flag the answered consultas citing a version whose
+    vigencia ended after the answer and before `day` — the successor published with a later start
+    has taken effect, or a vigencia with an end date ran out. A citation of a version that had already
+    ended when the answer was given (the text in force on the date of the facts) is left as chosen."""
+    rows = db.session.execute(
+        select(Cita, Consulta.respondida).join(Version, Cita.version_id == Version.id)
+        .join(Consulta, Cita.consulta_id == Consulta.id)
+        .where(Cita.desactualizada.is_(False), Consulta.respondida.is_not(None), Version.vigente_hasta.is_not(None),
+               Version.vigente_hasta < day)).all()
+    pairs = []
+    for cita, respondida in rows:
+        version = cita.version
+        if version.vigente_hasta < local(respondida).date():
+            continue
+        cita.desactualizada = True
+        cita.motivo = "versión sustituida" if version.estado == "sustituido" else "vigencia concluida"
+        pairs.append((cita, version.document))
+    return _flag_consultas(pairs)
+
+
+def _flag_consultas(pairs) -> list[Consulta]:
+    """Flag the consultas of (flagged cita, its document) pairs, once each, and tell their people."""
+    flagged = {}
+    for cita, document in pairs:
+        consulta = db.session.get(Consulta, cita.consulta_id)
+        if not consulta.citas_desactualizadas and consulta.id not in flagged:
+            consulta.citas_desactualizadas = True
+            flagged[consulta.id] = (consulta, document)
     db.session.flush()
-    for consulta in flagged:
+    for consulta, document in flagged.values():
         signals.consulta_outdated.send(consulta, actor=None, folio=consulta.folio, documento=document.clave,
                                        autor=consulta.autor_id)
         _notify_author(consulta, document)
-    return flagged
+    return [consulta for consulta, _document in flagged.values()]
 
 
 def _notify_author(consulta: Consulta, document: Document) -> None:
@@ -360,4 +385,5 @@ def get(folio: str, user=None) -> Consulta:
     return consulta
 
 
-__all__ = ["register", "transition", "answer", "review", "may_review", "flag_outdated", "get", "Conflict"]
+__all__ = ["register", "transition", "answer", "review", "may_review", "flag_outdated", "flag_ended", "get",
+           "Conflict"]

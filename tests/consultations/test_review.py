@@ -148,3 +148,47 @@ def test_a_version_cited_for_the_date_of_the_facts_is_flagged_by_the_next_public
     assert folio in [c["folio"] for c in outdated["items"]]
     notices = client.get("/api/v1/notificaciones", headers=h(people["cony"])).get_json()["items"]
     assert [n["tipo"] for n in notices if folio in n["titulo"]] == ["cita_desactualizada"]
+
+
+def test_a_citation_is_flagged_the_day_its_successor_takes_effect(monkeypatch, app, client, users,
+                                                                  people):  # noqa: F811
+    """GIVEN v3 of the manual published to take effect in 5 days, and then an answer citing v2 (still
+    in force today) and v1 (the text of the date of the facts, ended before the answer) WHEN the daily
+    check runs before that day THEN nothing is flagged; WHEN it runs on that day THEN the consulta is
+    flagged for v2 only, its author is told once, and running it again flags nothing more."""
+    from docs_service.consultations import cli as consultas_cli
+    from docs_service.consultations import operations as consultas
+    from docs_service.core.db import db, transaction
+    corpus = load(app, users)
+    doc, today = corpus["ids"]["manual"], corpus["today"]
+    tokens = {"normativo": people["nora"], "revisor": people["rita"], "titular": people["tito"]}
+    numero = upload(client, people["nora"], doc, content=MANUAL_V2.replace("cuarenta y ocho", "setenta y dos")
+                    ).get_json()["numero"]
+    approve(client, tokens, doc, numero)
+    starts = today + timedelta(days=5)
+    published = act(client, people["nora"], doc, numero, "publicar", vigente_desde=starts.isoformat(),
+                    destinatarios={"unidades": ["3301"]})
+    assert published.status_code == 200, published.get_json()
+    folio = register(client, people["cony"]).get_json()["folio"]
+    etag = turn_and_analyse(client, people, folio)
+    answered = client.post(f"/api/v1/consultas/{folio}/respuesta", headers=h(people["cruz"], etag), json={
+        "respuesta": "Cuarenta y ocho horas.", "citas": [{"documento_id": doc, "version": 2, "numeral": "7.3.1.1"},
+                                                         {"documento_id": doc, "version": 1, "numeral": "7.3.1.1"}]})
+    assert answered.status_code == 200, answered.get_json()
+    with app.app_context():
+        with transaction():
+            assert consultas.flag_ended(starts - timedelta(days=1)) == []
+        db.session.close()
+    assert read(client, people["cony"], folio)[0]["citas_desactualizadas"] is False
+
+    monkeypatch.setattr(consultas_cli, "hoy", lambda: starts)  # the cron's day: the successor is in force
+    result = app.test_cli_runner().invoke(args=["consultas", "citas"])
+    again = app.test_cli_runner().invoke(args=["consultas", "citas"])
+    assert result.exit_code == 0 and f"1 ({folio})" in result.output, result.output
+    assert again.exit_code == 0 and "desactualizadas: 0." in again.output, again.output
+    body, _ = read(client, people["cony"], folio)
+    assert body["citas_desactualizadas"] is True
+    by_version = {c["version"]: (c["desactualizada"], c["motivo"]) for c in body["citas"]}
+    assert by_version == {2: (True, "versión sustituida"), 1: (False, None)}
+    notices = client.get("/api/v1/notificaciones", headers=h(people["cony"])).get_json()["items"]
+    assert [n["tipo"] for n in notices if folio in n["titulo"]] == ["cita_desactualizada"]
