@@ -92,6 +92,20 @@ def mark_read(user, notice: Notification) -> Notification:
     return notice
 
 
+# The notices that ask a unit for an acuse: done once the unit acknowledges.
+ACUSE_NOTICES = ("acuse_pendiente", "recordatorio", "acuse_vencido")
+
+
+def settle_acuse_notices(unidad_id: int, enlace: str) -> int:
+    """A unit acknowledged a version: its people's unread notices asking for that acuse (pending,
+    reminder, overdue; they link the version's page) are marked read. Returns how many."""
+    members = select(User.id).where(User.unidad_id == unidad_id)
+    result = db.session.execute(update(Notification).where(
+        Notification.usuario_id.in_(members), Notification.tipo.in_(ACUSE_NOTICES), Notification.enlace == enlace,
+        Notification.leida.is_(None)).values(leida=utcnow()))
+    return result.rowcount or 0
+
+
 def mark_all_read(user) -> int:
     result = db.session.execute(update(Notification).where(Notification.usuario_id == user.id,
                                                            Notification.leida.is_(None)).values(leida=utcnow()))

@@ -77,6 +77,11 @@ def on_reminder(version, actor=None, unidad_ids=(), **_detail):
                enlace=_version_link(version), skip=actor)
 
 
+def on_acuse(acuse, actor=None, **_detail):
+    """The unit acknowledged: the «acuse pendiente» notices of its operativos are done."""
+    ops.settle_acuse_notices(acuse.unidad_id, _version_link(acuse.version_ref))
+
+
 def _header_context():
     user = g.get("user")
     if user is None:
@@ -92,4 +97,5 @@ def connect(app):
     signals.version_transitioned.connect(on_transition)
     signals.version_published.connect(on_published)
     acuse_reminder.connect(on_reminder)
+    signals.acuse_registered.connect(on_acuse)
     app.context_processor(_header_context)

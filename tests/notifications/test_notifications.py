@@ -96,10 +96,15 @@ def test_overdue_acuses_are_notified_once_by_the_command(app, client, runner, st
     assert len(overdue) == 1
     assert overdue[0]["titulo"].startswith("Acuse vencido: 9312-003-012 versión 1")
     assert "3301" in overdue[0]["detalle"]
-    # Once the unit acknowledges, nothing more is overdue for it.
+    # Once the unit acknowledges, nothing more is overdue for it, and its notices asking for the acuse
+    # (pending and overdue) no longer read as new.
+    assert {n["tipo"] for n in mine(client, auth, staff["oscar"])["items"] if not n["leida"]} >= {"acuse_pendiente",
+                                                                                               "acuse_vencido"}
     client.post(f"/api/v1/documentos/{doc}/versiones/1/acuses", headers=auth(staff["oscar"]))
     with app.app_context():
         assert db.session.scalar(select(Acuse.estado)) == "recibido"
+    unread = [n["tipo"] for n in mine(client, auth, staff["oscar"])["items"] if not n["leida"]]
+    assert "acuse_pendiente" not in unread and "acuse_vencido" not in unread
 
 
 def test_bell_counts_unread_and_opening_marks_read(client, staff, users, login):
