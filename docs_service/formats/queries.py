@@ -7,6 +7,7 @@ from sqlalchemy.orm import aliased
 
 from ..accounts.models import Unit
 from ..core.db import db
+from ..core.textmatch import contains_folded
 from ..documents.models import Document, Version
 from .models import Download, FormatVersion
 
@@ -24,10 +25,10 @@ def catalog(day: date, texto: str | None = None, tema: str | None = None, pagina
             .join(version, and_(version.documento_id == Document.id, _in_force(version, day)))
             .join(FormatVersion, FormatVersion.version_id == version.id)
             .where(Document.tipo == "formato"))
-    if texto:
-        like = f"%{texto.strip()}%"
-        stmt = stmt.where(or_(Document.titulo.ilike(like), Document.clave.ilike(like),
-                              Document.palabras_clave.ilike(like), FormatVersion.tema.ilike(like)))
+    if texto and texto.strip():
+        texto = texto.strip()  # ignoring case and accents: «prescripcion» finds «prescripción»
+        stmt = stmt.where(or_(*(contains_folded(column, texto) for column in (
+            Document.titulo, Document.clave, Document.palabras_clave, FormatVersion.tema))))
     if tema:
         stmt = stmt.where(FormatVersion.tema == tema)
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))

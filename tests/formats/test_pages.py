@@ -14,6 +14,10 @@ def test_find_fill_download_and_read_back(app, client, users, login):
     catalog = client.get("/formatos?q=aclaración").get_data(as_text=True)
     assert "Solicitud de aclaración administrativa" in catalog and "1 formato." in catalog
     assert "0 formatos." in client.get("/formatos?q=zzz").get_data(as_text=True)
+    # typed as people type: without accents, in capitals, % literal
+    for typed in ("aclaracion", "ACLARACIÓN ADMINISTRATIVA", "Aclaraciones"):
+        assert "1 formato." in client.get("/formatos", query_string={"q": typed}).get_data(as_text=True), typed
+    assert "0 formatos." in client.get("/formatos?q=acl%25ion").get_data(as_text=True)
     page = client.get(f"/formatos/{fmt}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Instructivo de llenado" in html and "Procedimiento" not in html
