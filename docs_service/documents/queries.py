@@ -5,6 +5,7 @@ from sqlalchemy import and_, exists, false, func, or_, select
 from sqlalchemy.orm import aliased
 
 from ..core.db import db
+from ..core.textmatch import contains_folded
 from ..accounts.models import STAFF_ROLES as STAFF
 from ..workflow.states import PUBLISHED_STATES
 from .models import Document, Version
@@ -42,11 +43,11 @@ def catalog_stmt(user, *, day: date, only_in_force: bool, tipo=None, estado=None
     filters = []
     if tipo:
         filters.append(Document.tipo == tipo)
-    if area:
-        filters.append(Document.area.ilike(f"%{area}%"))
-    if texto:
-        like = f"%{texto}%"
-        filters.append(or_(Document.titulo.ilike(like), Document.clave.ilike(like), Document.palabras_clave.ilike(like)))
+    if area and area.strip():  # ignoring case and accents: «division de registro» finds «División de Registro»
+        filters.append(contains_folded(Document.area, area.strip()))
+    if texto and texto.strip():
+        filters.append(or_(*(contains_folded(column, texto.strip())
+                             for column in (Document.titulo, Document.clave, Document.palabras_clave))))
     if estado:  # who sees published versions only may filter by published states only
         visible = sees_drafts(user) or estado in PUBLISHED_STATES
         filters.append(exists().where(Version.documento_id == Document.id, Version.estado == estado)

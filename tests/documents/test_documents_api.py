@@ -239,3 +239,14 @@ def test_operations_in_one_transaction_see_their_own_versions(app):
         assert [v.estado for v in document.versions] == ["sustituido", "publicado"]
         assert [v.numero for v in document.versions if v.in_force_on(flow.today())] == [1]
         assert [v.numero for v in document.versions if v.in_force_on(start)] == [2]
+
+
+def test_catalog_search_ignores_case_and_accents(client, staff, auth):
+    """«notificacion», «NOTIFICACIÓN» and the area without accents find «Manual de notificación»."""
+    from tests.documents.helpers import create_document
+    create_document(client, staff["normativo"])  # «Manual de notificación», area «División de Registro»
+    for query in ({"q": "notificacion"}, {"q": "NOTIFICACIÓN"}, {"area": "division de registro"}):
+        items = client.get("/api/v1/documentos", query_string=query, headers=auth(staff["normativo"])).get_json()["items"]
+        assert [i["clave"] for i in items] == ["9312-003-012"], query
+    assert client.get("/api/v1/documentos", query_string={"q": "notif%cion"},
+                      headers=auth(staff["normativo"])).get_json()["items"] == []
