@@ -66,7 +66,7 @@ class Writer:
             self._pending = self._error = None
         if self._cache_size is not None:
             self._pragma(f"PRAGMA cache_size = {int(self._cache_size)}")
-            self._cache_size, self._pending, self._error = None, None, None
+            self._cache_size = None
 
     def _pragma(self, sql: str):
         cursor = self.dbapi.cursor()

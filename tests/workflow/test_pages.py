@@ -120,6 +120,27 @@ def test_first_valid_start_follows_a_future_publication(client, users, login):
     assert f"ya entra en vigor el {start.strftime('%d/%m/%Y')}" in conflict.get_json()["message"]
 
 
+def test_a_version_in_force_until_its_published_successor_starts_says_so(client, users, login):
+    """GIVEN v1 in force and v2 published to start in 10 days WHEN the document page is read THEN v1
+    reads as in force until the day before, replaced by a published version (not «Sustituido ·
+    vigente»), and v2 as entering into force on its day."""
+    tokens = _people(users)
+    doc = _approved(client, tokens)
+    act(client, tokens["normativo"], doc, 1, "publicar", destinatarios={"todas": True})
+    upload(client, tokens["normativo"], doc, resumen="Segunda")
+    approve(client, tokens, doc, 2)
+    start = hoy() + timedelta(days=10)
+    published = act(client, tokens["normativo"], doc, 2, "publicar", destinatarios={"todas": True},
+                    vigente_desde=start.isoformat())
+    assert published.status_code == 200, published.get_json()
+    login("nora")
+    page = visible_text(client.get(f"/documentos/{doc}").get_data(as_text=True))
+    until = (start - timedelta(days=1)).strftime("%d/%m/%Y")
+    assert f"Vigente hasta el {until}; la sustituye una versión ya publicada" in page
+    assert f"entra en vigor el {start.strftime('%d/%m/%Y')}" in page
+    assert "Sustituido · vigente" not in page
+
+
 def test_coverage_names_units_filters_exports_and_reminds(app, client, users, login, auth):
     tokens = _people(users)
     doc = _approved(client, tokens)
