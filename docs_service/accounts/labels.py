@@ -10,24 +10,35 @@ TIPOS_UNIDAD = {"central": "Nivel central", "ooad": "OOAD", "subdelegacion": "Su
 _PREFIJO_SUBDELEGACION = "Subdelegación "
 
 
-def unit_name(unit) -> str:
-    """The unit's name as people say it: the official name of a Subdelegación (its four-digit key
-    already says what it is), «OOAD …» for an OOAD, the central level as named."""
-    if unit is None:
-        return ""
-    nombre = unit.nombre or ""
-    if unit.tipo == "subdelegacion" and nombre.startswith(_PREFIJO_SUBDELEGACION):
+def short_name(tipo: str | None, nombre: str | None) -> str:
+    """A unit's name as people say it, from its kind and official name: the official name of a
+    Subdelegación without «Subdelegación » (its four-digit key already says what it is), «OOAD …» for
+    an OOAD, the central level as named. Also for a name stored earlier (what a constancia printed)."""
+    nombre = nombre or ""
+    if tipo == "subdelegacion" and nombre.startswith(_PREFIJO_SUBDELEGACION):
         nombre = nombre[len(_PREFIJO_SUBDELEGACION):]
-    if unit.tipo == "ooad" and not nombre.startswith("OOAD "):
+    if tipo == "ooad" and not nombre.startswith("OOAD "):
         nombre = f"OOAD {nombre}"
     return nombre
+
+
+def unit_name(unit) -> str:
+    """The unit's current name as people say it (see short_name)."""
+    if unit is None:
+        return ""
+    return short_name(unit.tipo, unit.nombre)
+
+
+def label_of(clave: str | None, tipo: str | None, nombre: str | None) -> str:
+    """`3301 Mérida Norte` from a key, a kind and an official name (current or stored earlier)."""
+    return f"{clave or ''} {short_name(tipo, nombre)}".strip() or "—"
 
 
 def unit_label(unit) -> str:
     """`3301 Mérida Norte`; '—' when there is no unit."""
     if unit is None:
         return "—"
-    return f"{unit.clave} {unit_name(unit)}".strip()
+    return label_of(unit.clave, unit.tipo, unit.nombre)
 
 
 def person_label(user, unidad=None) -> str:

@@ -7,7 +7,6 @@ from flask.views import MethodView
 from flask_smorest.fields import Upload
 from sqlalchemy import select
 
-from ..accounts.labels import unit_label
 from ..core.blueprint import Blueprint
 from ..core.access import PUBLIC, accepts_multipart, policy, require, roles, stateless
 from ..core.api_helpers import StrictSchema, list_schema, paginate
@@ -35,7 +34,7 @@ def present(c: Constancia) -> dict:
     return {"folio": c.folio, "codigo": c.codigo, "sha256": c.sha256,
             "url_verificacion": f"{current_app.config['DOCS_PUBLIC_URL'].rstrip('/')}/v/{c.codigo}",
             "tipo": c.tipo, "estado": c.estado, "emitida": utc(c.emitida), "fecha_corte": c.fecha_corte,
-            "unidad": unit_label(c.unidad), "nrp": c.nrp, "referencia": c.referencia,
+            "unidad": verify.issuing_unit(c), "nrp": c.nrp, "referencia": c.referencia,
             "revocada": utc(c.revocada), "motivo_revocacion": c.motivo_revocacion,
             "sustituida_por": c.sustituida_por.folio if c.sustituida_por else None}
 

@@ -8,7 +8,7 @@ from datetime import timezone
 from flask import current_app
 from sqlalchemy import select
 
-from ..accounts.labels import unit_label
+from ..accounts.labels import label_of, unit_label
 from ..core.db import db
 from .models import Constancia
 from .pipeline import mask_rfc
@@ -31,9 +31,18 @@ def utc(value):
     return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
 
 
+def issuing_unit(c: Constancia) -> str:
+    """`3301 Mérida Norte`: the issuing unit as its PDF printed it (the name stored at issue time, so a
+    later renamed unit does not change it); the unit's current name for constancias issued before
+    migration 0013, which did not store it."""
+    if c.unidad_nombre and c.unidad is not None:
+        return label_of(c.unidad.clave, c.unidad.tipo, c.unidad_nombre)
+    return unit_label(c.unidad)
+
+
 def public_view(c: Constancia) -> dict:
     view = {"estado": c.estado, "folio": c.folio, "fecha_emision": utc(c.emitida),
-            "unidad_emisora": unit_label(c.unidad), "sha256": c.sha256,
+            "unidad_emisora": issuing_unit(c), "sha256": c.sha256,
             "rfc_enmascarado": mask_rfc(c.rfc)}
     if c.estado != "VIGENTE":
         view["fecha_revocacion"] = utc(c.revocada)

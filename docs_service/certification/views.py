@@ -42,7 +42,8 @@ NRP_FORM = re.compile(r"[A-Z0-9]{10,11}")
 
 def template_filters(app):
     app.jinja_env.filters.update({"tipo_constancia": lambda code: ETIQUETAS.get(code, code),
-                                  "estado_constancia": lambda code: ESTADOS.get(code, code)})
+                                  "estado_constancia": lambda code: ESTADOS.get(code, code),
+                                  "unidad_emisora": verify.issuing_unit})
 
 
 def with_docx() -> set[str]:
