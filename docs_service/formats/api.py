@@ -130,7 +130,13 @@ class FormatRead(MethodView):
     @blp.arguments(ReadForm, location="files")
     @blp.response(200, ReadOut)
     def post(self, args, files, format_id):
-        """Lee un PDF del formato llenado fuera de línea y devuelve sus datos validados"""
+        """Lee un PDF del formato llenado fuera de línea y devuelve sus datos validados
+
+        Responde 422 con `error`: `tipo_no_coincide` (no es un PDF), `archivo_demasiado_grande` (más de
+        10 MB), `pdf_contenido_activo` (JavaScript, acciones o archivos incrustados), `pdf_corrupto` (no se
+        puede leer), `pdf_sin_campos` (sin campos de formulario, p. ej. un PDF ya prellenado), `pdf_sin_datos`
+        (el formato en blanco tal como se descargó, sin ningún dato capturado) o `datos_formato_invalidos`
+        (`errors` nombra cada campo)."""
         _document, version, spec, _today = downloadable(format_id, args.get("version"))
         datos, advertencias, _keyword = ops.read_back(spec, files["archivo"].read())
         return {"version": version.numero, "datos": datos, "advertencias": advertencias}

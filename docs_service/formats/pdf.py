@@ -100,6 +100,10 @@ def read_filled(data: bytes, schema: FormSchema) -> tuple[dict, str | None]:
             continue
         value = field.get("/V") if isinstance(field, dict) else None
         values[name] = str(value)[:5000] if value not in (None, "") else ""
+    if not any(v.strip() for v in values.values()):
+        # the blank format as downloaded: one clear answer instead of an error per required field
+        raise InvalidUpload("El PDF no contiene datos capturados: llene el formato y vuelva a subirlo.",
+                            code="pdf_sin_datos")
     return to_form_data(values, schema), str(keywords)[:200] if keywords else None
 
 

@@ -134,6 +134,22 @@ def test_read_back_refuses_what_is_not_a_filled_form(client, auth, tokens, fmt):
     assert response.status_code == 422 and "rfc" in response.get_json()["errors"]
 
 
+def test_read_back_of_the_blank_pdf_says_it_holds_no_data(client, auth, tokens, fmt):
+    """The official PDF uploaded as downloaded (nothing typed in) is one clear refusal, not a 422 per
+    required field."""
+    op = auth(tokens["operativo.3301"])
+    blank = client.get(f"/api/v1/formatos/{fmt}/pdf", headers=op).data
+    for pdf in (blank, fill_pdf(blank, {"rfc": "", "creditos__1__numero": ""})):
+        response = client.post(f"/api/v1/formatos/{fmt}/lectura", headers=op,
+                               data={"archivo": (io.BytesIO(pdf), "blanco.pdf")}, content_type="multipart/form-data")
+        body = response.get_json()
+        assert response.status_code == 422 and body["error"] == "pdf_sin_datos", body
+        assert body["message"] == "El PDF no contiene datos capturados: llene el formato y vuelva a subirlo."
+        assert not body.get("errors")
+    spec = client.get("/api/v1/openapi.json", headers=op).get_json()
+    assert "`pdf_sin_datos`" in spec["paths"]["/api/v1/formatos/{format_id}/lectura"]["post"]["description"]
+
+
 def test_downloads_counted_per_unit_format_and_version(client, auth, tokens, fmt):
     for name, kind in (("operativo.3301", "pdf"), ("operativo.3301", "pdf"), ("operativo.1601", "docx")):
         assert client.get(f"/api/v1/formatos/{fmt}/{kind}", headers=auth(tokens[name])).status_code == 200

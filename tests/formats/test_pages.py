@@ -48,6 +48,12 @@ def test_find_fill_download_and_read_back(app, client, users, login):
                                                          "archivo": (io.BytesIO(b"hola"), "x.pdf")},
                       content_type="multipart/form-data")
     assert bad.status_code == 303
+    empty = client.post(f"/formatos/{fmt}/lectura", data={"csrf_token": csrf_from(html),
+                                                           "archivo": (io.BytesIO(blank.data), "blanco.pdf")},
+                        content_type="multipart/form-data", follow_redirects=True)
+    text = empty.get_data(as_text=True)
+    assert "El PDF no contiene datos capturados: llene el formato y vuelva a subirlo." in text
+    assert "este dato es obligatorio" not in text and 'data-testid="leido"' not in text
     assert client.get(f"/formatos/{fmt}/versiones/1/definicion").status_code == 403
 
 
