@@ -75,3 +75,27 @@ def test_definition_page_and_version_panel(app, client, users, login):
     refused = client.post(f"/formatos/{fmt}/versiones/1/definicion", data={
         "csrf_token": csrf_from(page.get_data(as_text=True)), "esquema": "{}", "plantilla_html": "x"})
     assert refused.status_code == 409  # published: not editable
+
+
+def test_table_rows_mark_required_only_where_a_value_is_required(app, client, users, login):
+    """Only row 1 of a required table field must be filled: its cells carry «*» (the column name a
+    phone shows, the screen reader's label) and `required`; rows 2–5 and the column headings, shared
+    by every row, do not."""
+    import re
+    people(users)
+    fmt = load_aclaracion(app)
+    login("operativo.3301", PASSWORD)
+    html = client.get(f"/formatos/{fmt}").get_data(as_text=True)
+    table = html[html.index("Créditos que se aclaran"):html.index("</fieldset>", html.index("Créditos que se aclaran"))]
+    headings = re.findall(r"<th>([^<]*)</th>", table)
+    assert headings == ["Fila", "Número de crédito", "Periodo (AAAAMM)", "Concepto", "Importe"]
+    for i in range(1, 6):
+        name = f"creditos__{i}__numero"
+        cell = re.search(rf'<td data-label="([^"]*)"><label class="solo-lectores" for="{name}">([^<]*)</label>', table)
+        tag = re.search(rf'<input id="{name}"[^>]*>', table).group(0)
+        if i == 1:
+            assert cell.groups() == ("Número de crédito *", "Número de crédito, fila 1 *") and "required" in tag
+        else:
+            assert cell.groups() == ("Número de crédito", f"Número de crédito, fila {i}") and "required" not in tag
+    # the legend, the note that row 1 is required, row 1's number, its four cells (data-label and label)
+    assert table.count(" *") + table.count(">* ") == 1 + 1 + 1 + 2 * 4
