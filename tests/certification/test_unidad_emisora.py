@@ -55,3 +55,24 @@ def test_renamed_unit_keeps_the_name_the_constancia_printed(app, client, staff, 
         db.session.scalar(select(Constancia).where(Constancia.folio == constancia["folio"])).unidad_nombre = None
         db.session.commit()
     assert shown(client, staff, auth, constancia, pdf) == {"3301 Mérida Poniente"}
+
+
+def test_lote_pages_name_the_unit_shortened(app, users, login, client):
+    """The lote pages (list and progress) name the Subdelegación as every other page does: «3301
+    Mérida Norte», not its official «3301 Subdelegación Mérida Norte»."""
+    from datetime import date
+
+    from docs_service.certification.models import Lote
+
+    rename(app, "3301", "Subdelegación Mérida Norte")
+    with app.app_context():
+        unit = db.session.scalar(select(Unit).where(Unit.clave == "3301"))
+        lote = Lote(tipo="situacion_creditos", unidad_id=unit.id, fecha_corte=date(2026, 11, 30), estado="terminado")
+        db.session.add(lote)
+        db.session.commit()
+        lote_id = lote.id
+    users("opa", ["operativo"], "3301")
+    login("opa")
+    for url in ("/constancias/lotes", f"/constancias/lotes/{lote_id}"):
+        html = " ".join(client.get(url).get_data(as_text=True).split())
+        assert "3301 Mérida Norte" in html and "Subdelegación Mérida" not in html, url
