@@ -202,14 +202,16 @@ def _validate_rows(f: Field, value, result: Result) -> None:
     if not isinstance(rows, list):
         result.errors[f.nombre] = [f"«{f.etiqueta}»: debe ser una lista de filas."]
         return
-    rows = [r for r in rows if not (isinstance(r, dict) and all(v in (None, "") for v in r.values()))]
+    # empty rows are skipped, the others keep their number (the form's row, the list's position)
+    rows = [(i, r) for i, r in enumerate(rows, start=1)
+            if not (isinstance(r, dict) and all(v in (None, "") for v in r.values()))]
     if f.requerido and not rows:
         result.errors[f.nombre] = [f"«{f.etiqueta}»: capture al menos una fila."]
     if len(rows) > f.filas_max:
         result.errors[f.nombre] = [f"«{f.etiqueta}»: máximo {f.filas_max} filas."]
         return
     clean_rows = []
-    for i, row in enumerate(rows, start=1):
+    for i, row in rows:
         if not isinstance(row, dict):
             result.errors[f"{f.nombre}.{i}"] = [f"«{f.etiqueta}», fila {i}: debe ser un objeto."]
             continue

@@ -108,18 +108,19 @@ def read_filled(data: bytes, schema: FormSchema) -> tuple[dict, str | None]:
 
 
 def to_form_data(flat: dict, schema: FormSchema) -> dict:
-    """{"nrp": …, "creditos__1__numero": …} -> {"nrp": …, "creditos": [{"numero": …}]} (empty rows dropped)."""
+    """{"nrp": …, "creditos__1__numero": …} -> {"nrp": …, "creditos": [{"numero": …}]}. Trailing empty rows
+    are dropped; an empty row before a filled one stays, so that each row keeps its number (row 3 is «fila 3»
+    in an error and goes back to row 3 of the form)."""
     data = {}
     for f in schema.campos:
         if f.tipo != "filas":
             if f.nombre in flat:
                 data[f.nombre] = flat[f.nombre]
             continue
-        rows = []
-        for i in range(1, f.filas_max + 1):
-            row = {c.nombre: flat.get(f"{f.nombre}__{i}__{c.nombre}", "") for c in f.campos}
-            if any(v for v in row.values()):
-                rows.append(row)
+        rows = [{c.nombre: flat.get(f"{f.nombre}__{i}__{c.nombre}", "") for c in f.campos}
+                for i in range(1, f.filas_max + 1)]
+        while rows and not any(rows[-1].values()):
+            rows.pop()
         data[f.nombre] = rows
     return data
 

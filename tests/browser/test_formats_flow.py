@@ -81,3 +81,47 @@ def test_find_fill_download_read_back(live_server, browser, users, axe_source, t
         assert problems == []
     finally:
         context.close()
+
+
+def test_a_row_typed_into_marks_its_other_cells_required(live_server, browser, users, axe_source):
+    """At 390 px and by keyboard: the note under the table says a filled row needs all its columns;
+    typing into row 2 marks that row's other cells required (announced and with «*»), emptying it
+    unmarks them; row 1 stays required."""
+    people(users)
+    fmt = load_aclaracion(live_server)
+    base = live_server.base_url
+    context = browser.new_context(locale="es-MX", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(20000)
+
+    def marked(i):
+        return page.evaluate(f"""() => ['periodo', 'concepto', 'importe'].map(c => {{
+            const e = document.getElementById('creditos__{i}__' + c);
+            return [e.required, e.getAttribute('aria-required'), e.closest('td').getAttribute('data-label').endsWith(' *'),
+                    document.querySelector("label[for='" + e.id + "']").textContent.endsWith(' *')];
+        }})""")
+
+    try:
+        sign_in(page, base, "operativo.3301", PASSWORD)
+        page.goto(f"{base}/formatos/{fmt}")
+        note = page.get_by_test_id("filas-completas-creditos")
+        assert note.inner_text() == "Si llena una fila, complete todas sus columnas." and note.is_visible()
+        assert note.evaluate("e => e.getBoundingClientRect().right") <= 390
+        assert marked(2) == [[False, "false", False, False]] * 3
+        assert marked(1) == [[True, None, True, True]] * 3  # required by the page itself
+        page.locator("#creditos__1__importe").focus()
+        page.keyboard.press("Tab")  # the next cell is row 2's first one
+        assert page.evaluate("document.activeElement.id") == "creditos__2__numero"
+        page.keyboard.type("258123457")
+        assert marked(2) == [[True, "true", True, True]] * 3
+        assert marked(3) == [[False, "false", False, False]] * 3
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.id") == "creditos__2__periodo"
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Backspace")
+        assert marked(2) == [[False, "false", False, False]] * 3
+        page.keyboard.type("1")
+        assert page_problems(page, axe_source) == []
+    finally:
+        context.close()

@@ -1,6 +1,7 @@
 """Pages of formats: catalog search, format page with preview and instructivo, fill-in form with
 errors next to each field, downloads, read-back of a filled PDF, definition for normative staff."""
 import io
+import re
 
 from tests.conftest import PASSWORD, csrf_from
 
@@ -99,3 +100,32 @@ def test_table_rows_mark_required_only_where_a_value_is_required(app, client, us
             assert cell.groups() == ("Número de crédito", f"Número de crédito, fila {i}") and "required" not in tag
     # the legend, the note that row 1 is required, row 1's number, its four cells (data-label and label)
     assert table.count(" *") + table.count(">* ") == 1 + 1 + 1 + 2 * 4
+
+
+def test_a_filled_row_needs_its_columns_and_the_error_names_that_row(app, client, users, login):
+    """Rows 2–5 are optional, but a row with any value needs every required column: the form says so
+    under the table before anyone submits (and marks those cells for app.js to require once the row has
+    a value), and the server's error names the row as the form numbers it and the column, in Spanish,
+    next to that cell, even when an empty row comes before it."""
+    people(users)
+    fmt = load_aclaracion(app)
+    login("operativo.3301", PASSWORD)
+    html = client.get(f"/formatos/{fmt}").get_data(as_text=True)
+    assert ('<p class="ayuda" id="filas-completas-creditos" data-testid="filas-completas-creditos">'
+            "Si llena una fila, complete todas sus columnas.</p>") in html
+    assert 'aria-describedby="filas-completas-creditos"' in html and "data-fila-completa" in html
+    for i in range(2, 6):
+        assert 'data-si-se-llena' in re.search(rf'<input id="creditos__{i}__periodo"[^>]*>', html).group(0)
+    assert 'data-si-se-llena' not in re.search(r'<input id="creditos__1__periodo"[^>]*>', html).group(0)
+
+    form = flat(VALID) | {"csrf_token": csrf_from(html), "tipo": "pdf", "creditos__3__numero": "258123457"}
+    refused = client.post(f"/formatos/{fmt}/llenar", data=form)
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    errors = dict(re.findall(r'data-testid="error-(creditos__\d__\w+)">([^<]*)<', body))
+    assert errors == {
+        "creditos__3__periodo": "«Créditos que se aclaran, fila 3, Periodo (AAAAMM)»: este dato es obligatorio.",
+        "creditos__3__concepto": "«Créditos que se aclaran, fila 3, Concepto»: este dato es obligatorio.",
+        "creditos__3__importe": "«Créditos que se aclaran, fila 3, Importe»: este dato es obligatorio.",
+    }
+    assert 'id="creditos__3__numero" name="creditos__3__numero" value="258123457"' in body

@@ -30,6 +30,31 @@ document.addEventListener("DOMContentLoaded", function () {
       });
     });
   });
+  // Table fields of a form (<table data-fila-completa>): once a cell of a row has a value, the row's
+  // cells marked data-si-se-llena become required (announced, «*» in their label), as the server asks.
+  document.querySelectorAll("table[data-fila-completa] tbody tr").forEach(function (fila) {
+    var celdas = fila.querySelectorAll("input, select, textarea");
+    var marcar = function () {
+      var llena = Array.prototype.some.call(celdas, function (c) { return c.value.trim() !== ""; });
+      fila.querySelectorAll("[data-si-se-llena]").forEach(function (c) {
+        c.required = llena;
+        c.setAttribute("aria-required", llena ? "true" : "false");
+        var td = c.closest("td");
+        var etiqueta = td && td.querySelector("label[for='" + c.id + "']");
+        [[td, "data-label"], [etiqueta, null]].forEach(function (par) {
+          var el = par[0];
+          if (!el) { return; }
+          var texto = (par[1] ? el.getAttribute(par[1]) : el.textContent).replace(/ \*$/, "") + (llena ? " *" : "");
+          if (par[1]) { el.setAttribute(par[1], texto); } else { el.textContent = texto; }
+        });
+      });
+    };
+    Array.prototype.forEach.call(celdas, function (c) {
+      c.addEventListener("input", marcar);
+      c.addEventListener("change", marcar);
+    });
+    marcar();
+  });
   // Copy buttons: <button data-copiar="#id">.
   document.querySelectorAll("[data-copiar]").forEach(function (b) {
     b.hidden = false;
