@@ -3,15 +3,15 @@ the one predicate of who may take an action (used by the operation, the inbox an
 A leaf module: it imports nothing of the service, so documents can read its state sets."""
 from dataclasses import dataclass
 
-STATES = {  # code -> Spanish label
+STATES = {  # code -> Spanish label; a state is a version's, so the label agrees with «versión»
     "borrador": "Borrador",              # being drafted; the only state a return leads back to
     "en_revision": "En revisión",        # awaiting the reviewer
     "en_aprobacion": "En aprobación",    # awaiting the persona titular
-    "aprobado": "Aprobado",              # approved; formats still need validation
-    "validado": "Validado",              # a format validated by the competent unit
-    "publicado": "Publicado",            # published with its vigencia
-    "sustituido": "Sustituido",          # a later version took over from its vigente_desde
-    "abrogado": "Abrogado",              # the document's vigencia was ended
+    "aprobado": "Aprobada",              # approved; formats still need validation
+    "validado": "Validada",              # a format validated by the competent unit
+    "publicado": "Publicada",            # published with its vigencia
+    "sustituido": "Sustituida",          # a later version took over from its vigente_desde
+    "abrogado": "Abrogada",              # the document's vigencia was ended
 }
 ACTION_LABELS = {  # what the button says; labels.py adds how the log reads once done
     "enviar_revision": "Enviar a revisión",

@@ -54,7 +54,7 @@ def test_draft_to_publication_to_acuse(live_server, page, users, tmp_path):
     page.goto(f"{base}/bandeja")
     page.get_by_role("link", name="v2").click()
     page.get_by_role("button", name="Aprobar", exact=True).click()
-    assert page.get_by_test_id("estado").inner_text() == "Aprobado"
+    assert page.get_by_test_id("estado").inner_text() == "Aprobada"
     logout(page)
 
     # The normativo publishes to the Subdelegaciones of OOAD 33 with a future vigencia.
@@ -66,7 +66,7 @@ def test_draft_to_publication_to_acuse(live_server, page, users, tmp_path):
     form.locator("input[name=destino][value=ooad]").check()
     form.locator("input[name=claves]").fill("33")
     form.get_by_role("button", name="Publicar").click()
-    assert page.get_by_test_id("estado").inner_text() == "Publicado"
+    assert page.get_by_test_id("estado").inner_text() == "Publicada"
     assert "pendientes 2" in page.get_by_test_id("cobertura").inner_text()  # 3301 and 3333
 
     # The catalog "vigente al": before the date the previous version, from it the new one.

@@ -50,7 +50,7 @@ def test_version_in_force_has_no_mark_and_a_replaced_one_says_not_in_force(clien
     assert act(client, staff["normativo"], doc, 1, "publicar", destinatarios={"ooad": ["33"]}).status_code == 200
     text = "\n".join(pages_text(get_pdf(client, auth(staff["operativo"]), doc, 1).data))
     assert "SIN VALIDEZ OFICIAL" not in text
-    assert "Versión 1 · Publicado" in text and "en adelante" in text
+    assert "Versión 1 · Publicada" in text and "en adelante" in text
 
     upload(client, staff["normativo"], doc, MANUAL_V2, resumen="Precisa el acta")
     approve(client, staff, doc, 2)

@@ -4,10 +4,11 @@ reminder)."""
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from docs_service.core.fechas import hoy
 from tests.conftest import PASSWORD, audit_rows, csrf_from
+from tests.credits.helpers import clock_at
 from tests.documents.helpers import act, approve, create_document, upload
 from tests.web.visible import visible_text
 
@@ -187,3 +188,41 @@ def test_reminder_is_for_normativos_and_needs_pending_units(client, users, login
     assert refused.status_code == 303
     assert "no hay a quién recordar" in client.get(refused.headers["Location"]).get_data(as_text=True)
     assert client.get("/difusion/99999").status_code == 404
+
+
+def test_a_version_s_state_reads_in_the_feminine(client, users, login, auth, monkeypatch):
+    """A state names a version («Versión 1 · Sustituida», «Versión 2 · Publicada»): the version's page,
+    the document's table of versions, the comparison's choices, the flash after an action and the PDF
+    read so; the API keeps the codes."""
+    from pypdf import PdfReader
+    tokens = _people(users)
+    doc = _approved(client, tokens)
+    act(client, tokens["normativo"], doc, 1, "publicar", destinatarios={"todas": True})
+    upload(client, tokens["normativo"], doc, resumen="Segunda")
+    approve(client, tokens, doc, 2)
+    published = act(client, tokens["normativo"], doc, 2, "publicar", destinatarios={"todas": True},
+                    vigente_desde=(hoy() + timedelta(days=1)).isoformat())
+    assert published.status_code == 200, published.get_json()
+    clock_at(monkeypatch, datetime.now(timezone.utc) + timedelta(days=2))  # v2 in force, v1 replaced
+    login("nora")
+    first = client.get(f"/documentos/{doc}/versiones/1").get_data(as_text=True)
+    assert re.search(r'data-testid="estado">Sustituida<', first)
+    html = client.get(f"/documentos/{doc}").get_data(as_text=True)
+    assert "v1 · Sustituida" in html and "v2 · Publicada" in html
+    table = visible_text(html)
+    assert "Sustituida" in table and "Publicada" in table and "Sustituido" not in table
+    pdf = client.get(f"/api/v1/documentos/{doc}/versiones/1/pdf", headers=auth(tokens["operativo"])).data
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Versión 1 · Sustituida" in text
+    assert client.get(f"/api/v1/documentos/{doc}/versiones/1", headers=auth(tokens["operativo"])).get_json()["estado"] \
+        == "sustituido"
+
+    upload(client, tokens["normativo"], doc, resumen="Tercera")
+    act(client, tokens["normativo"], doc, 3, "enviar_revision")
+    act(client, tokens["revisor"], doc, 3, "aprobar_revision")
+    login("tito")
+    page = client.get(f"/documentos/{doc}/versiones/3").get_data(as_text=True)
+    lock = re.search(r'name="lock" value="(\d+)"', page).group(1)
+    done = client.post(f"/documentos/{doc}/versiones/3/accion", follow_redirects=True,
+                       data={"csrf_token": csrf_from(page), "accion": "aprobar", "lock": lock}).get_data(as_text=True)
+    assert "Versión 3: Aprobada." in done
