@@ -5,13 +5,14 @@ import re
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
 
 from ..accounts.catalog import CENTRAL_CLAVE
 from ..accounts.models import Unit, User
 from ..core import signals as core_signals
 from ..core.db import db, utcnow
 from ..core.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed, NotFound
-from ..core.fechas import hoy, local
+from ..core.fechas import dia_local, hoy
 from ..documents import operations as documents
 from ..documents.models import PUBLISHED_STATES, Document, Version
 from ..documents.queries import sees_drafts
@@ -315,20 +316,21 @@ def flag_ended(day: date) -> list[Consulta]:
     """Daily (`docs-service consultas citas`): flag the answered consultas citing a version whose
     vigencia ended after the answer and before `day` — the successor published with a later start
     has taken effect, or a vigencia with an end date ran out. A citation of a version that had already
-    ended when the answer was given (the text in force on the date of the facts) is left as chosen."""
+    ended when the answer was given (the text in force on the date of the facts) is left as chosen:
+    the query compares the version's last day with the answer's Mexico City day, and reads only the
+    citations to flag, with their version, document and consulta, in one statement."""
     rows = db.session.execute(
-        select(Cita, Consulta.respondida).join(Version, Cita.version_id == Version.id)
+        select(Cita, Version, Document, Consulta).join(Version, Cita.version_id == Version.id)
+        .join(Document, Version.documento_id == Document.id)
         .join(Consulta, Cita.consulta_id == Consulta.id)
         .where(Cita.desactualizada.is_(False), Consulta.respondida.is_not(None), Version.vigente_hasta.is_not(None),
-               Version.vigente_hasta < day)).all()
+               Version.vigente_hasta < day, Version.vigente_hasta >= dia_local(Consulta.respondida))
+        .options(lazyload(Consulta.citas))).all()
     pairs = []
-    for cita, respondida in rows:
-        version = cita.version
-        if version.vigente_hasta < local(respondida).date():
-            continue
+    for cita, version, document, _consulta in rows:
         cita.desactualizada = True
         cita.motivo = "versión sustituida" if version.estado == "sustituido" else "vigencia concluida"
-        pairs.append((cita, version.document))
+        pairs.append((cita, document))
     return _flag_consultas(pairs)
 
 

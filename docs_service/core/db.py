@@ -9,6 +9,8 @@ from flask import current_app, g, has_request_context, request
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from . import fechas
+
 log = logging.getLogger(__name__)
 
 NAMING = {
@@ -47,6 +49,8 @@ def make_engine(url: str, busy_timeout_ms: int = 15000):
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
+            # core.fechas.dia_local in SQL: SQLite has no time zones
+            dbapi_conn.create_function("dia_local", 1, fechas.dia_local_sqlite, deterministic=True)
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn):

@@ -6,6 +6,9 @@ from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
+from sqlalchemy import Date, cast, func, literal_column
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 ZONA = ZoneInfo("America/Mexico_City")
 LOCALE = "es_MX"
@@ -22,6 +25,33 @@ def inicio_del_dia(day: date, zone=ZONA) -> datetime:
     """Midnight starting `day` in `zone` (Mexico City by default), as the naive UTC timestamps are
     stored in: the lower bound of a day filter (`< inicio_del_dia(day + 1 día)` is its upper bound)."""
     return datetime.combine(day, time.min, tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
+
+
+class dia_local(FunctionElement):
+    """SQL: the Mexico City day of a stored (naive UTC) timestamp column, as `local(value).date()`
+    reads it, daylight saving time of past years included. PostgreSQL converts with its time zone
+    database; SQLite calls `dia_local_sqlite`, registered on each connection (core.db.make_engine)."""
+    type = Date()
+    name = "dia_local"
+    inherit_cache = True
+
+
+@compiles(dia_local)
+def _dia_local_sqlite(element, compiler, **kw):
+    return compiler.process(func.dia_local(*element.clauses), **kw)
+
+
+@compiles(dia_local, "postgresql")
+def _dia_local_postgresql(element, compiler, **kw):
+    utc = func.timezone(literal_column("'UTC'"), *element.clauses)
+    return compiler.process(cast(func.timezone(literal_column(f"'{ZONA.key}'"), utc), Date), **kw)
+
+
+def dia_local_sqlite(value: str | None) -> str | None:
+    """SQLite's `dia_local(timestamp)`: '2026-12-02 03:00:00' (UTC) -> '2026-12-01'."""
+    if value is None:
+        return None
+    return local(datetime.fromisoformat(value)).date().isoformat()
 
 
 def hoy() -> date:

@@ -192,3 +192,53 @@ def test_a_citation_is_flagged_the_day_its_successor_takes_effect(monkeypatch, a
     assert by_version == {2: (True, "versión sustituida"), 1: (False, None)}
     notices = client.get("/api/v1/notificaciones", headers=h(people["cony"])).get_json()["items"]
     assert [n["tipo"] for n in notices if folio in n["titulo"]] == ["cita_desactualizada"]
+
+
+def test_the_daily_check_compares_the_answer_s_mexico_city_day_in_one_query(app, people, flagged):  # noqa: F811
+    """GIVEN the cited version's vigencia ended on a day D WHEN the answer was given at 01:00 of D+1 in
+    Mexico City (07:00 UTC) THEN the version had already ended: the daily check reads no row to flag,
+    in one query; WHEN it was given at 21:00 of D (03:00 UTC of D+1) THEN both citations are flagged."""
+    from datetime import datetime
+
+    from sqlalchemy import event, select
+
+    from docs_service.consultations import operations as consultas
+    from docs_service.consultations.models import Consulta
+    from docs_service.core.db import db, transaction
+    from docs_service.documents.models import Version
+
+    ended = flagged["corpus"]["today"] - timedelta(days=10)
+
+    def answered_at(moment):
+        with app.app_context(), transaction():
+            consulta = db.session.scalar(select(Consulta).where(Consulta.folio == flagged["folio"]))
+            consulta.respondida = moment
+            version = db.session.scalar(select(Version).where(Version.documento_id == flagged["doc"],
+                                                              Version.numero == 2))
+            version.vigente_hasta = ended
+
+    def run():
+        statements = []
+        with app.app_context():
+            engine = db.session.get_bind()
+            record = lambda _c, _cur, sql, *_a: statements.append(sql)  # noqa: E731
+            event.listen(engine, "before_cursor_execute", record)
+            try:
+                with transaction():
+                    folios = [c.folio for c in consultas.flag_ended(flagged["corpus"]["today"])]
+            finally:
+                event.remove(engine, "before_cursor_execute", record)
+            db.session.close()
+        return folios, [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+
+    next_day = ended + timedelta(days=1)
+    answered_at(datetime(next_day.year, next_day.month, next_day.day, 7, 0))
+    folios, selects = run()
+    assert folios == [] and len(selects) == 1, selects
+    answered_at(datetime(next_day.year, next_day.month, next_day.day, 3, 0))
+    folios, selects = run()
+    assert folios == [flagged["folio"]]
+    assert "dia_local" in selects[0] or "America/Mexico_City" in selects[0]
+    with app.app_context():
+        consulta = db.session.scalar(select(Consulta).where(Consulta.folio == flagged["folio"]))
+        assert [(c.desactualizada, c.motivo) for c in consulta.citas] == [(True, "vigencia concluida")] * 2
