@@ -1,5 +1,6 @@
 """Spanish labels of the Normateca's codes (what a person reads instead of the code): document
 tipos, relations between documents, kinds of change in a diff. The one place for this text."""
+from .readable import readable
 
 TIPOS = {
     "manual_organizacion": "Manual de organización",
@@ -18,8 +19,10 @@ ARCHIVOS = {"docx": "Word (DOCX)", "pdf": "PDF", "md": "Markdown"}
 
 
 def template_filters() -> dict:
-    """Jinja filters: `{{ doc.tipo|tipo_documento }}`, `{{ r.tipo|relacion }}`, `{{ s.cambio|cambio }}`."""
-    return {"tipo_documento": lambda code: TIPOS.get(code, code),
+    """Jinja filters: `{{ doc.tipo|tipo_documento }}`, `{{ r.tipo|relacion }}`, `{{ s.cambio|cambio }}`, and a
+    section's text as a person reads it, `{{ s.texto|legible(doc.tipo) }}` (a format's fields as blanks)."""
+    return {"legible": lambda text, tipo: readable(tipo, text or ""),
+            "tipo_documento": lambda code: TIPOS.get(code, code),
             "relacion": lambda code: RELACIONES.get(code, code),
             "cambio": lambda code: CAMBIOS.get(code, code),
             "tipo_archivo": lambda code: ARCHIVOS.get(code, code)}

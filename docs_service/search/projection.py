@@ -6,12 +6,12 @@ Rows are read with plain SELECTs (no ORM objects) a batch of documents at a time
 analysed once: the whole-version entry reuses the words of its sections."""
 import hashlib
 import json
-import re
 from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from ..documents.models import PUBLISHED_STATES, Document, Section, Version
+from ..documents.readable import readable  # noqa: F401 (also imported from here)
 from . import analysis
 from .engine import FAR_FUTURE, Entry
 
@@ -62,18 +62,6 @@ def _finish(entry: Entry, title_words: list, body_words: list, inherited: bool =
                    + ((entry.title_terms,) if inherited else ()))
     entry.digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     return entry
-
-
-_FIELD = re.compile(r"\{\{.*?\}\}", re.S)
-_TAG = re.compile(r"\{%.*?%\}|\{#.*?#\}", re.S)
-
-
-def readable(tipo: str, text: str) -> str:
-    """What a person reads of a section: a format's DOCX template shows its fields as blanks to fill
-    and none of its template tags (`{{ fila.numero }}` → `____`, `{%tr for … %}` → nothing)."""
-    if tipo != "formato" or "{" not in text:
-        return text
-    return re.sub(r"[ \t]{2,}", " ", _TAG.sub("", _FIELD.sub("____", text))).strip()
 
 
 def version_entries(document, version, sections) -> list[Entry]:

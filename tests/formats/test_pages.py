@@ -129,3 +129,19 @@ def test_a_filled_row_needs_its_columns_and_the_error_names_that_row(app, client
         "creditos__3__importe": "«Créditos que se aclaran, fila 3, Importe»: este dato es obligatorio.",
     }
     assert 'id="creditos__3__numero" name="creditos__3__numero" value="258123457"' in body
+
+
+def test_a_format_s_version_page_and_pdf_show_blanks_not_template_tags(app, client, users, login):
+    """The sections of a format's version are its DOCX template: its page and its PDF show the fields
+    as blanks to fill, as the search does, not the template's tags ({{ razon_social }}, {%tr … %})."""
+    from pypdf import PdfReader
+    people(users)
+    fmt = load_aclaracion(app)
+    login("operativo.3301", PASSWORD)
+    html = client.get(f"/documentos/{fmt}/versiones/1").get_data(as_text=True)
+    sections = html[html.index("<h2>Secciones</h2>"):]
+    assert "{{" not in sections and "{%" not in sections and "razon_social" not in sections
+    assert "Nombre, denominación o razón social * | ____" in sections
+    pdf = client.get(f"/documentos/{fmt}/versiones/1/pdf").data
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "{{" not in text and "{%" not in text and "____" in text
