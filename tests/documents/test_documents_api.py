@@ -250,3 +250,35 @@ def test_catalog_search_ignores_case_and_accents(client, staff, auth):
         assert [i["clave"] for i in items] == ["9312-003-012"], query
     assert client.get("/api/v1/documentos", query_string={"q": "notif%cion"},
                       headers=auth(staff["normativo"])).get_json()["items"] == []
+
+
+def test_the_page_of_an_abrogated_document_names_who_abrogated_it_once(client, staff, users, login):
+    """«Abrogado desde … por 9300-006-026 (Criterio 01/2026).», not followed by the same words again
+    from the stored reason; a titular's own reason is shown as written."""
+    import re
+    old = create_document(client, staff["normativo"], clave="9300-006-014", tipo="criterio_normativo",
+                          titulo="Criterio 03/2014")
+    upload(client, staff["normativo"], old)
+    approve(client, staff, old, 1)
+    publish(client, staff, old, 1)
+    new = create_document(client, staff["normativo"], clave="9300-006-026", tipo="criterio_normativo",
+                          titulo="Criterio 01/2026", relaciones=[{"tipo": "abroga", "clave": "9300-006-014"}])
+    upload(client, staff["normativo"], new)
+    approve(client, staff, new, 1)
+    start = hoy() + timedelta(days=10)
+    publish(client, staff, new, 1, vigente_desde=start.isoformat(), destinatarios={"todas": True})
+    users("lupe", ["consultor"], "NC")
+    login("lupe")
+
+    def abrogated(doc):
+        html = client.get(f"/documentos/{doc}").get_data(as_text=True)
+        return re.sub(r"<[^>]+>|\s+", lambda m: " " if m.group(0).strip() == "" else "",
+                      re.search(r"<dt>Abrogado</dt><dd>(.*?)</dd>", html, re.S).group(1)).strip()
+
+    assert abrogated(old) == f"desde {start.strftime('%d/%m/%Y')} por 9300-006-026 (Criterio 01/2026)."
+    third = create_document(client, staff["normativo"], clave="9312-003-099")
+    upload(client, staff["normativo"], third)
+    approve(client, staff, third, 1)
+    publish(client, staff, third, 1)
+    assert act(client, staff["titular"], third, 1, "abrogar", comentario="Queda sin efectos por reforma.").status_code == 200
+    assert abrogated(third) == f"desde {hoy().strftime('%d/%m/%Y')}. Queda sin efectos por reforma."
