@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 
 from ..core.db import db, utcnow
 from ..core.errors import Conflict, DomainError, InvalidInput, InvalidTransition, NotAllowed, NotFound
-from ..core.fechas import fecha_larga, hoy
+from ..core.fechas import fecha, fecha_larga, hoy
 from ..core.storage import storage
 from . import collectors, signals
 from .cadena import canonical_json
@@ -95,7 +95,7 @@ def check_fecha_corte(fecha_corte: date | None) -> None:
     if fecha_corte is not None and fecha_corte > today:
         raise InvalidInput(f"La fecha de corte no puede ser posterior a hoy, {fecha_larga(today)}.",
                            code="fecha_corte_futura",
-                           errors={"fecha_corte": [f"Debe ser {today.isoformat()} o anterior."]})
+                           errors={"fecha_corte": [f"Debe ser hoy, {fecha(today)}, o anterior."]})
 
 
 def emit(user, tipo: str, params: dict, idempotency_key: str | None = None, unit=None) -> tuple[Constancia, bool]:

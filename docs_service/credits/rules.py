@@ -3,6 +3,7 @@ the workflow calendar; prescripción and caducidad terms)."""
 from datetime import date, timedelta
 from functools import lru_cache
 
+from ..core import fechas
 from ..core.fechas import hoy
 from ..workflow.calendar import add_business_days
 
@@ -78,7 +79,7 @@ def _plazo_vencido(credit, _data, day):
         return "El crédito no tiene fecha de notificación."
     vence = vencimiento_pago(credit.fecha_notificacion)
     if day <= vence:
-        return (f"El plazo de 15 días hábiles vence el {vence.isoformat()}; "
+        return (f"El plazo de 15 días hábiles vence el {fechas.fecha(vence)}; "
                 "el crédito será exigible al día siguiente.")
     return None
 
@@ -101,7 +102,7 @@ def _prescripcion(credit, _data, day):
     if fecha is None:
         return "El crédito aún no es exigible: la prescripción no ha comenzado."
     if day < fecha:
-        return (f"La prescripción se cumple el {fecha.isoformat()} (5 años desde la exigibilidad "
+        return (f"La prescripción se cumple el {fechas.fecha(fecha)} (5 años desde la exigibilidad "
                 "o su última interrupción).")
     return None
 
@@ -110,7 +111,7 @@ def _caducidad(credit, _data, day):
     reference = credit.fecha_notificacion or day
     fecha = caduca_el(credit)
     if reference < fecha:
-        return (f"Las facultades para determinar el periodo {credit.periodo} caducan el {fecha.isoformat()}; "
+        return (f"Las facultades para determinar el periodo {credit.periodo} caducan el {fechas.fecha(fecha)}; "
                 "el crédito se determinó (o se notifica) dentro del plazo.")
     return None
 

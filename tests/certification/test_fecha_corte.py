@@ -65,6 +65,8 @@ def test_pages_refuse_a_future_cut_off(app, client, staff, users, login):
     single = client.post("/constancias", data={"csrf_token": token, "tipo": "situacion_creditos", "nrp": nrp,
                                                 "fecha_corte": future, "idempotencia": "pagina-futura-1"})
     assert single.status_code == 422 and "La fecha de corte no puede ser posterior a hoy" in single.get_data(as_text=True)
+    # next to the field, the day as people write it
+    assert f"Debe ser hoy, {hoy().strftime('%d/%m/%Y')}, o anterior." in single.get_data(as_text=True)
     batch = client.post("/constancias/lotes", data={"csrf_token": token, "unidad": "3301", "fecha_corte": future})
     assert batch.status_code == 422 and "La fecha de corte no puede ser posterior a hoy" in batch.get_data(as_text=True)
     _nothing_written(app)

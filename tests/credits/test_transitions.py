@@ -1,5 +1,6 @@
 """The phase machine: allowed paths, guards (días hábiles, prescripción, caducidad), 409 with the
 allowed actions, If-Match against lost updates, the event log."""
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -44,6 +45,8 @@ def test_term_of_15_business_days_is_a_guard(client, staff, credits):
     assert response.status_code == 409
     body = response.get_json()
     assert body["error"] == "condicion_no_cumplida" and "15 días hábiles" in body["message"]
+    # the day as people write it (27/11/2026), not the ISO form
+    assert re.search(r"vence el \d{2}/\d{2}/\d{4};", body["message"]), body["message"]
     assert get(client, staff["oscar"], credits["hoy"]).get_json()["fase"] == "NOTIFICADO"
 
 
@@ -91,6 +94,7 @@ def test_prescripcion_only_after_five_years_without_interruption(client, staff, 
     assert act(client, staff["oscar"], credits["viejo"], "declarar_exigible").status_code == 200
     recent = act(client, staff["oscar"], credits["viejo"], "prescribir")
     assert recent.status_code == 409 and "prescripción" in recent.get_json()["message"]
+    assert re.search(r"se cumple el \d{2}/\d{2}/\d{4} ", recent.get_json()["message"]), recent.get_json()
     assert act(client, staff["oscar"], old, "requerir").status_code == 200  # interrupts prescription today
     interrupted = act(client, staff["oscar"], old, "prescribir")
     assert interrupted.status_code == 409
@@ -107,6 +111,7 @@ def test_caducidad_when_determined_after_five_years(client, staff, credits):
     assert act(client, staff["oscar"], credits["tardio"], "caducar").status_code == 200
     recent = act(client, staff["oscar"], credits["emitido"], "caducar")
     assert recent.status_code == 409 and "caducan" in recent.get_json()["message"]
+    assert re.search(r"caducan el \d{2}/\d{2}/\d{4};", recent.get_json()["message"]), recent.get_json()
 
 
 def test_embargo_needs_its_type_and_records_its_inc(client, staff, credits):
