@@ -65,7 +65,7 @@ def search(user, args: SearchArgs) -> dict:
 def _items(hits, parsed, day, states) -> list[dict]:
     """The page's items, from what each entry stores (no database read): fragment and highlights
     computed over the stored text, in force or not on `day` from the stored dates."""
-    wanted, prefixes = parsed.positive_terms()
+    highlight = analysis.Highlighter(*parsed.positive_terms())
     iso_day = day.isoformat()
     items = []
     for hit in hits:
@@ -77,7 +77,7 @@ def _items(hits, parsed, day, states) -> list[dict]:
             text = shown["texto"].partition("\n")[2]  # the first line holds the keywords
         else:
             text = " ".join(p for p in (shown["encabezado"], shown["texto"]) if p) or shown["numeral"]
-        fragment, spans = analysis.highlight(text, wanted, prefixes)
+        fragment, spans = highlight(text)
         in_force = shown["estado"] in PUBLISHED_STATES and shown["desde"] <= iso_day <= shown["hasta"]
         items.append({
             "documento_id": shown["documento_id"], "clave": shown["clave"], "titulo": shown["titulo"],
