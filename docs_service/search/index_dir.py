@@ -24,6 +24,16 @@ class IndexDir:
     def __init__(self, root: str, engine: str):
         self.root = Path(root) / engine
         self.current = self.root / "current"
+        self._current, self._root = str(self.current), str(self.root)
+
+    def current_meta(self) -> tuple[str, os.stat_result] | None:
+        """(folder name, stat of its meta.json) of the current generation, or None if there is none
+        or it has no meta.json: two system calls on plain strings, as every search asks."""
+        try:
+            target = os.readlink(self._current)
+            return target, os.stat(os.path.join(self._root, target, "meta.json"))
+        except OSError:
+            return None
 
     def path(self) -> Path | None:
         """The folder of the current generation, or None if there is none."""

@@ -6,11 +6,11 @@ surface words for prefix queries, computed at insert from the analysed terms. Th
 scans stay narrow: what a result shows lives in `busqueda_textos` (read only for the page shown) and
 the surface words in `busqueda_palabras` (read only by prefix queries). The tables belong to the
 engine, like the tantivy folder: `reindex` builds new ones and swaps them in one transaction."""
-import json
 import secrets
 import threading
 from contextlib import contextmanager, nullcontext
 
+import orjson
 from flask import has_app_context
 from sqlalchemy import text
 
@@ -218,15 +218,28 @@ class PostgresEngine:
         rank = "ts_rank(tsv, to_tsquery('simple', %(rank_q)s), 2)" if rank_q else "0"
         condition = " AND ".join(where)
         boost = " + CASE WHEN numeral = %(numeral)s THEN %(boost)s ELSE 0 END" if parsed.numeral else ""
-        params.update(limit=request.limit, offset=request.offset, boost=NUMERAL_BOOST)
-        # One statement, one pass over the matches: rank them once, take the page (then its
-        # payloads, never carried through the sort of every match) and count the facets.
+        params.update(limit=request.limit, offset=request.offset, upto=request.limit + request.offset,
+                      boost=NUMERAL_BOOST)
+        # One statement, one pass over the matches: rank the sections, take the page (then its
+        # payloads, never carried through the sort of every match) and count the facets. A
+        # whole-version entry ranks after every section (divided by its length, its rank is far
+        # below a section's anyway) and is ranked only when the page reaches past the sections:
+        # its large tsvector (stored compressed) is then read again; ranking every matched one
+        # cost as much as ranking all the sections.
         sql = f"""WITH matched AS MATERIALIZED (
-                SELECT id, tipo, area, {rank}{boost} AS score FROM {TABLE} WHERE {condition}),
-            page AS (SELECT id, score FROM matched ORDER BY score DESC, id COLLATE "C"
-                     LIMIT %(limit)s OFFSET %(offset)s)
+                SELECT id, tipo, area, right(id, 4) = ':doc' AS whole,
+                       CASE WHEN right(id, 4) = ':doc' THEN 0 ELSE {rank}{boost} END AS score
+                  FROM {TABLE} WHERE {condition}),
+            sections AS (SELECT id, score, 0 AS tier FROM matched WHERE NOT whole
+                         ORDER BY score DESC, id COLLATE "C" LIMIT %(upto)s),
+            wholes AS (SELECT e.id, {rank} AS score, 1 AS tier FROM {TABLE} e
+                        WHERE e.id IN (SELECT id FROM matched WHERE whole)
+                          AND (SELECT count(*) FROM sections) < %(upto)s
+                        ORDER BY score DESC, e.id COLLATE "C" LIMIT %(upto)s),
+            page AS (SELECT id, score, tier FROM (SELECT * FROM sections UNION ALL SELECT * FROM wholes) ranked
+                     ORDER BY tier, score DESC, id COLLATE "C" LIMIT %(limit)s OFFSET %(offset)s)
             SELECT page.id, page.score, t.payload, NULL AS tipo, NULL AS area,
-                   row_number() OVER (ORDER BY page.score DESC, page.id COLLATE "C") AS n
+                   row_number() OVER (ORDER BY page.tier, page.score DESC, page.id COLLATE "C") AS n
               FROM page JOIN {TEXTS} t ON t.id = page.id
             UNION ALL
             SELECT NULL, NULL, NULL, tipo, area, count(*) FROM matched GROUP BY GROUPING SETS ((tipo), (area), ())"""
@@ -240,7 +253,7 @@ class PostgresEngine:
         total, facets, page = 0, {"tipo": {}, "area": {}}, []
         for entry_id, score, shown, tipo, area, count in rows:
             if entry_id is not None:
-                page.append((count, Hit(entry_id, float(score), json.loads(shown))))
+                page.append((count, Hit(entry_id, float(score), orjson.loads(shown))))
             elif tipo is None and area is None:
                 total = count
             elif tipo is not None:

@@ -5,10 +5,11 @@ request). One writer behind a lock; a reader reloads only when a commit changed 
 meta.json (its own or another process's); stale segment files are collected after every commit;
 rebuilds go to a new folder. What a result shows is stored with the entry (`payload`), so a search
 reads neither the database nor anything else."""
-import json
 import os
 import threading
+from collections import OrderedDict
 
+import orjson
 import tantivy
 from tantivy import Occur, Query
 
@@ -23,6 +24,7 @@ ANALYZER = "normateca"
 WRITER_HEAP = 20_000_000
 TITLE_BOOST = 2.0
 NUMERAL_BOOST = 50.0
+FILTER_CACHE = 256
 # facets and the total in one pass over the matches (every entry has one documento_id)
 AGGREGATIONS = {"tipo": {"terms": {"field": "tipo", "size": 50}}, "area": {"terms": {"field": "area", "size": 50}},
                 "total": {"value_count": {"field": "documento_id"}}}
@@ -56,7 +58,11 @@ class TantivyEngine:
         self.schema = _schema()
         self._open = None  # (generation path, Index)
         self._seen = None  # meta.json (mtime, size) the reader last loaded
+        # (Index, Searcher) kept between searches until a commit: a new searcher starts with cold
+        # caches (the stored documents' decompressed blocks), which cost more than the search itself
+        self._searcher = None
         self._lock = threading.Lock()
+        self._filter_cache = OrderedDict()  # (day, states, tipo, area, clave) → filter clauses
 
     # --- opening -------------------------------------------------------------------------------
     def _register(self, index):
@@ -78,18 +84,23 @@ class TantivyEngine:
             return self._open[1]
 
     def _fresh_searcher(self):
-        """The searcher, reloaded first only if a commit happened since the last load."""
-        index = self._index()
-        path = self._open[0]
-        try:
-            meta = os.stat(path / "meta.json")
-        except OSError as err:
-            raise IndexUnavailable() from err
+        """The searcher, reloaded first only if a commit happened since the last load (its own or
+        another process's), and the index opened again if another generation was swapped in."""
+        current = self.dir.current_meta()
+        if current is None:
+            raise IndexUnavailable()
+        target, meta = current
+        opened = self._open
+        if opened is None or opened[0].name != target:
+            self._index()
+            opened = self._open
         seen = (meta.st_mtime_ns, meta.st_size)
-        if seen != self._seen:
-            index.reload()
+        searcher = self._searcher
+        if seen != self._seen or searcher is None or searcher[0] is not opened[1]:
+            opened[1].reload()
             self._seen = seen
-        return index.searcher()
+            searcher = self._searcher = (opened[1], opened[1].searcher())
+        return searcher[1]
 
     def available(self) -> bool:
         try:
@@ -132,6 +143,7 @@ class TantivyEngine:
         finally:
             writer.wait_merging_threads()
         index.reload()
+        self._searcher = None
 
     def rebuild(self, entries):
         generation = self.dir.new_generation()
@@ -176,7 +188,21 @@ class TantivyEngine:
             return Query.boolean_query([(Occur.Should, self._compile(c)) for c in node.children])
         raise ValueError(f"nodo desconocido {node!r}")
 
-    def _filters(self, request: Request):
+    def _filters(self, request: Request) -> list:
+        """The filter clauses of a request, built once per distinct filter set (most searches share
+        the day and the states; tantivy queries are immutable and reused)."""
+        key = (request.day, tuple(request.states), request.tipo, request.area, request.clave)
+        cache = self._filter_cache
+        clauses = cache.get(key)
+        if clauses is None:
+            clauses = self._build_filters(request)
+            with self._lock:
+                cache[key] = clauses
+                while len(cache) > FILTER_CACHE:
+                    cache.popitem(last=False)
+        return list(clauses)
+
+    def _build_filters(self, request: Request):
         s = self.schema
         zero = lambda query: Query.boost_query(query, 0.0)  # noqa: E731 - filters never score
         if request.day is not None and set(request.states) <= set(PUBLISHED_STATES):
@@ -218,7 +244,7 @@ class TantivyEngine:
             hits = []
             for score, address in found.hits:
                 doc = searcher.doc(address)
-                hits.append(Hit(doc["id"][0], score, json.loads(bytes(doc["payload"][0]))))
+                hits.append(Hit(doc.get_first("id"), score, orjson.loads(doc.get_first("payload"))))
             facets = searcher.aggregate(full, AGGREGATIONS)
         except IndexUnavailable:
             raise

@@ -4,10 +4,10 @@ Workarounds: `searcher.search(q, limit=…)` returned a wrong top-k on multi-fie
 results come from a TopCollector with block-quality optimisations off (`usequality=False`,
 `replace=0`) and the filters (states, tipo, dates…) go in as an allow-filter, never scored. One
 writer behind our lock; no AsyncWriter (it keeps pending writes in memory): the outbox feeds it."""
-import json
 import threading
 from contextlib import nullcontext
 
+import orjson
 from whoosh import collectors, fields, index, query, sorting
 from whoosh.analysis import SpaceSeparatedTokenizer
 
@@ -171,7 +171,7 @@ class WhooshEngine:
                 searcher.search_with_collector(main, collector)
                 results = collector.results()
                 page = list(results)[request.offset:request.offset + request.limit]
-                hits = [Hit(hit["id"], hit.score, json.loads(hit["payload"])) for hit in page]
+                hits = [Hit(hit["id"], hit.score, orjson.loads(hit["payload"])) for hit in page]
                 counts = {name: {key: len(docs) for key, docs in results.groups(name).items() if key}
                           for name in ("tipo", "area")}
                 total = len(results)

@@ -125,6 +125,20 @@ def test_and_queries_match_brute_force_with_right_counts_and_pages(app, client, 
         assert len(set(pages)) == len(pages) == len(expected)
 
 
+def test_whole_versions_and_sections_page_alike(client, corpus, consultor, engine_name):
+    """Pages of a query matching sections and whole versions are together the whole result; on
+    PostgreSQL a whole version is ranked only once the page reaches past the sections, so they come
+    last (tantivy and Whoosh score them with the sections, BM25)."""
+    answer = hits(client, consultor, q="notificación")
+    kinds = [i["numeral"] is None for i in answer["items"]]
+    assert True in kinds and False in kinds
+    if engine_name == "postgres":
+        assert kinds == sorted(kinds), "a whole version before a section"
+    pages = [found(hits(client, consultor, q="notificación", pagina=p, por_pagina=3))
+             for p in range(1, (answer["total"] + 2) // 3 + 1)]
+    assert [entry for page in pages for entry in page] == found(answer)
+
+
 def test_facets_count_what_matches(client, corpus, consultor):
     answer = hits(client, consultor, q="notificación")
     assert sum(answer["facetas"]["tipo"].values()) == answer["total"]
@@ -191,6 +205,24 @@ def test_plain_answer_is_what_the_schema_dumps(app, corpus, consultor):
             answer = search(user, SearchArgs(q=q, por_pagina=50, **extra))
             assert dump_answer(answer) == SearchOut().dump(answer), q
             assert app.json.dumps(dump_answer(answer)) == app.json.dumps(SearchOut().dump(answer)), q
+
+
+def test_the_endpoint_answers_what_the_schema_dumps(app, client, corpus, consultor):
+    """The endpoint writes its JSON with orjson: parsed back, it is what SearchOut dumps."""
+    from sqlalchemy import select
+
+    from docs_service.accounts.models import User
+    from docs_service.core.db import db
+    from docs_service.search.queries import SearchArgs, search
+    from docs_service.search.schemas import SearchOut
+    for q in ("notificación", "notifcacion", "7.3.1.1"):
+        response = client.get("/api/v1/busqueda", query_string={"q": q, "historico": "true"},
+                              headers={"Authorization": f"Bearer {consultor}"})
+        assert response.status_code == 200 and response.mimetype == "application/json"
+        with app.test_request_context():
+            user = db.session.scalar(select(User).where(User.nombre == "cora"))
+            expected = SearchOut().dump(search(user, SearchArgs(q=q, historico=True)))
+        assert response.get_json() == expected, q
 
 
 def test_the_suggestion_keeps_the_query_as_typed_but_the_misspelling(client, corpus, consultor):
