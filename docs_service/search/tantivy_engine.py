@@ -25,9 +25,9 @@ WRITER_HEAP = 20_000_000
 TITLE_BOOST = 2.0
 NUMERAL_BOOST = 50.0
 FILTER_CACHE = 256
-# facets and the total in one pass over the matches (every entry has one documento_id)
-AGGREGATIONS = {"tipo": {"terms": {"field": "tipo", "size": 50}}, "area": {"terms": {"field": "area", "size": 50}},
-                "total": {"value_count": {"field": "documento_id"}}}
+# the facets, in one pass over the matches (the total is counted with the page: cheaper than a
+# value_count here, and top-k skips little with the filters every search has)
+AGGREGATIONS = {"tipo": {"terms": {"field": "tipo", "size": 50}}, "area": {"terms": {"field": "area", "size": 50}}}
 
 
 def _schema():
@@ -239,8 +239,7 @@ class TantivyEngine:
         full = Query.boolean_query(clauses)
         try:
             searcher = self._fresh_searcher()
-            # the page without counting (top-k may skip blocks), the count with the facets' pass
-            found = searcher.search(full, request.limit, count=False, offset=request.offset)
+            found = searcher.search(full, request.limit, count=True, offset=request.offset)
             hits = []
             for score, address in found.hits:
                 doc = searcher.doc(address)
@@ -250,7 +249,7 @@ class TantivyEngine:
             raise
         except Exception as err:
             raise IndexUnavailable() from err
-        return Result(total=int(facets["total"]["value"]), hits=hits, facets={
+        return Result(total=found.count, hits=hits, facets={
             name: {b["key"]: b["doc_count"] for b in facets.get(name, {}).get("buckets", [])}
             for name in ("tipo", "area")})
 
