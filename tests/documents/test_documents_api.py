@@ -137,7 +137,9 @@ def test_vigencia_validation(client, staff):
     assert state.status_code == 409 and state.get_json()["permitidas"] == ["publicar"]
 
 
-def test_publishing_an_abrogating_document_ends_the_other(client, staff, auth):
+def _abrogation_in_ten_days(client, staff):
+    """Criterio 03/2014 published, then Criterio 01/2026 published to start in ten days abrogating
+    it; returns (old id, new id, start day)."""
     old = create_document(client, staff["normativo"], clave="9300-006-014", tipo="criterio_normativo",
                           titulo="Criterio 03/2014")
     upload(client, staff["normativo"], old)
@@ -149,6 +151,11 @@ def test_publishing_an_abrogating_document_ends_the_other(client, staff, auth):
     approve(client, staff, new, 1)
     start = hoy() + timedelta(days=10)
     publish(client, staff, new, 1, vigente_desde=start.isoformat(), destinatarios={"todas": True})
+    return old, new, start
+
+
+def test_publishing_an_abrogating_document_ends_the_other(client, staff, auth):
+    old, new, start = _abrogation_in_ten_days(client, staff)
     detail = client.get(f"/api/v1/documentos/{old}", headers=auth(staff["consultor"])).get_json()
     assert detail["abrogado_desde"] == start.isoformat() and detail["abrogado_por"] == "9300-006-026"
     on = lambda day: {i["clave"] for i in client.get(f"/api/v1/documentos?vigente_al={day}",  # noqa: E731
@@ -256,17 +263,7 @@ def test_the_page_of_an_abrogated_document_names_who_abrogated_it_once(client, s
     """«Abrogado desde … por 9300-006-026 (Criterio 01/2026).», not followed by the same words again
     from the stored reason; a titular's own reason is shown as written."""
     import re
-    old = create_document(client, staff["normativo"], clave="9300-006-014", tipo="criterio_normativo",
-                          titulo="Criterio 03/2014")
-    upload(client, staff["normativo"], old)
-    approve(client, staff, old, 1)
-    publish(client, staff, old, 1)
-    new = create_document(client, staff["normativo"], clave="9300-006-026", tipo="criterio_normativo",
-                          titulo="Criterio 01/2026", relaciones=[{"tipo": "abroga", "clave": "9300-006-014"}])
-    upload(client, staff["normativo"], new)
-    approve(client, staff, new, 1)
-    start = hoy() + timedelta(days=10)
-    publish(client, staff, new, 1, vigente_desde=start.isoformat(), destinatarios={"todas": True})
+    old, new, start = _abrogation_in_ten_days(client, staff)
     users("lupe", ["consultor"], "NC")
     login("lupe")
 
