@@ -29,7 +29,9 @@ COLUMNS = ("id", "documento_id", "version_id", "clave", "tipo", "area", "estado"
 # the tsvectors are computed by PostgreSQL from the analysed terms sent with each row (not stored as
 # text); the surface words for prefix queries (rare) live apart, keeping the scanned rows narrow
 TSV = "setweight(to_tsvector('simple', :title_terms), 'A') || setweight(to_tsvector('simple', :body_terms), 'B')"
-WTSV = "to_tsvector('simple', :body_words)"
+# positions stripped: a prefix matches a word, never a phrase, and without them a whole version's
+# words are half the size, stored inline, and the scan a broad prefix gets reads them ~2x faster
+WTSV = "strip(to_tsvector('simple', :body_words))"
 
 
 def _ddl(table: str, texts: str, words: str) -> list[str]:
