@@ -1,6 +1,11 @@
-"""Shared steps of the certification tests: a published document to certify, emission calls."""
+"""Shared steps of the certification tests: a published document to certify, a certified payment,
+emission calls."""
+import io
+
 from sqlalchemy import create_engine, text
 
+from docs_service.core.fechas import hoy
+from tests.credits.helpers import get, load, row
 from tests.documents.helpers import act, approve, create_document, upload
 
 
@@ -31,3 +36,44 @@ def emit(client, token, body, key=None):
 
 def copia(clave="9312-003-012", version=1):
     return {"tipo": "copia_certificada", "clave": clave, "version": version}
+
+
+def requested_payment(client, staff, patron, referencia):
+    """Oscar (3301) loads credit 268<patron> and requests the certificación of its payment of
+    $1,150.00 made today; returns the request's id."""
+    credito = row(patron)
+    load(client, staff["oscar"], [credito])
+    nrp = get(client, staff["oscar"], credito["numero"]).get_json()["nrp"]
+    response = client.post("/api/v1/pagos/certificaciones", headers=_h(staff["oscar"]), json={
+        "nrp": nrp, "credito": credito["numero"], "periodo": "202401", "concepto": "COP",
+        "fecha_pago": hoy().isoformat(), "importe": "1150.00", "entidad_receptora": "BANCO SINTÉTICO",
+        "referencia": referencia})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]
+
+
+def certify_payment(client, staff, users, pago):
+    """Oscar attaches the receipt and reviews the request as procedente; a colleague of his unit
+    (carla) certifies it, as the four-eyes rule asks."""
+    from tests.credits.test_payments import PDF
+    _id, colega = users("carla", ["operativo"], "3301", password=None)
+    url = f"/api/v1/pagos/certificaciones/{pago}"
+    evidence = client.post(url + "/evidencias", headers=_h(staff["oscar"]), content_type="multipart/form-data",
+                           data={"tipo": "comprobante_pago", "archivo": (io.BytesIO(PDF), "recibo.pdf")})
+    assert evidence.status_code == 201, evidence.get_json()
+    etag = client.get(url, headers=_h(staff["oscar"])).headers["ETag"]
+    etag = client.post(url + "/revision", headers=_h(staff["oscar"], **{"If-Match": etag}),
+                       json={"procedente": True}).headers["ETag"]
+    certified = client.post(url + "/certificacion", headers=_h(colega, **{"If-Match": etag}))
+    assert certified.status_code == 200, certified.get_json()
+
+
+def certified_payment(client, staff, users, patron, referencia):
+    """A payment certificación requested, reviewed and certified (see the two steps above); its id."""
+    pago = requested_payment(client, staff, patron, referencia)
+    certify_payment(client, staff, users, pago)
+    return pago
+
+
+def _h(token, **extra):
+    return {"Authorization": f"Bearer {token}", **extra}

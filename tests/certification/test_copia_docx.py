@@ -20,7 +20,7 @@ from docs_service.core.fechas import hoy
 from docs_service.formats.docx import check_no_external, check_template_source
 from tests.credits.helpers import get, load, row
 
-from .helpers import copia, emit, published_document
+from .helpers import certified_payment, copia, emit, published_document
 
 ROOT = Path(__file__).resolve().parents[2] / "certificaciones"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -141,22 +141,8 @@ def test_sin_adeudos_copy_says_so_without_a_table(client, staff):
 
 
 def test_certificacion_de_pago_copy(client, staff, users):
-    from tests.credits.test_payments import PDF, h as ph
-    _id, colega = users("carla", ["operativo"], "3301", password=None)
-    load(client, staff["oscar"], [row(25)])
-    nrp = get(client, staff["oscar"], "268000025").get_json()["nrp"]
-    created = client.post("/api/v1/pagos/certificaciones", headers=ph(staff["oscar"]), json={
-        "nrp": nrp, "credito": "268000025", "periodo": "202401", "concepto": "COP",
-        "fecha_pago": hoy().isoformat(), "importe": "1150.00", "entidad_receptora": "BANCO SINTÉTICO",
-        "referencia": "LC-556"}).get_json()
-    url = f"/api/v1/pagos/certificaciones/{created['id']}"
-    client.post(url + "/evidencias", headers=ph(staff["oscar"]), content_type="multipart/form-data",
-                data={"tipo": "comprobante_pago", "archivo": (io.BytesIO(PDF), "recibo.pdf")})
-    etag = client.get(url, headers=ph(staff["oscar"])).headers["ETag"]
-    etag = client.post(url + "/revision", headers=ph(staff["oscar"], **{"If-Match": etag}),
-                       json={"procedente": True}).headers["ETag"]
-    assert client.post(url + "/certificacion", headers=ph(colega, **{"If-Match": etag})).status_code == 200
-    issued = emit(client, staff["oscar"], {"tipo": "certificacion_pago", "pago": created["id"]}).get_json()
+    pago = certified_payment(client, staff, users, 25, referencia="LC-556")
+    issued = emit(client, staff["oscar"], {"tipo": "certificacion_pago", "pago": pago}).get_json()
     response = client.get(f"/api/v1/constancias/{issued['folio']}/docx", headers=h(staff["oscar"]))
     assert response.status_code == 200
     check_no_external(response.data)

@@ -13,7 +13,7 @@ from docs_service.core.db import db
 from docs_service.core.fechas import hoy
 from tests.credits.helpers import get, load, row
 
-from .helpers import emit
+from .helpers import certify_payment, emit, requested_payment
 
 TODAY = hoy()
 
@@ -60,26 +60,13 @@ def test_unknown_nrp_and_another_units_patron_are_404(client, staff):
 
 
 def test_certificacion_de_pago_from_a_certified_payment(client, staff, users):
-    from tests.credits.test_payments import PDF, h
-    _id, colega = users("carla", ["operativo"], "3301", password=None)
-    load(client, staff["oscar"], [row(5)])
-    nrp = get(client, staff["oscar"], "268000005").get_json()["nrp"]
-    created = client.post("/api/v1/pagos/certificaciones", headers=h(staff["oscar"]), json={
-        "nrp": nrp, "credito": "268000005", "periodo": "202401", "concepto": "COP",
-        "fecha_pago": TODAY.isoformat(), "importe": "1150.00", "entidad_receptora": "BANCO SINTÉTICO",
-        "referencia": "LC-555"}).get_json()
-    url = f"/api/v1/pagos/certificaciones/{created['id']}"
-    pending = emit(client, staff["oscar"], {"tipo": "certificacion_pago", "pago": created["id"]})
+    pago = requested_payment(client, staff, 5, referencia="LC-555")
+    pending = emit(client, staff["oscar"], {"tipo": "certificacion_pago", "pago": pago})
     assert pending.status_code == 404  # not certified yet
-    client.post(url + "/evidencias", headers=h(staff["oscar"]), content_type="multipart/form-data",
-                data={"tipo": "comprobante_pago", "archivo": (io.BytesIO(PDF), "recibo.pdf")})
-    etag = client.get(url, headers=h(staff["oscar"])).headers["ETag"]
-    etag = client.post(url + "/revision", headers=h(staff["oscar"], **{"If-Match": etag}),
-                       json={"procedente": True}).headers["ETag"]
-    assert client.post(url + "/certificacion", headers=h(colega, **{"If-Match": etag})).status_code == 200
-    response = emit(client, staff["oscar"], {"tipo": "certificacion_pago", "pago": created["id"]})
+    certify_payment(client, staff, users, pago)
+    response = emit(client, staff["oscar"], {"tipo": "certificacion_pago", "pago": pago})
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["folio"].startswith("CPG-")
     text = pdf_text(client, staff["oscar"], response.get_json()["folio"])
     assert "LC-555" in text and "UN MIL CIENTO CINCUENTA" not in text and "MIL CIENTO CINCUENTA PESOS 00/100" in text
-    assert emit(client, staff["olga"], {"tipo": "certificacion_pago", "pago": created["id"]}).status_code == 404
+    assert emit(client, staff["olga"], {"tipo": "certificacion_pago", "pago": pago}).status_code == 404
