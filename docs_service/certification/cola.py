@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from urllib.parse import quote, urlencode
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -49,7 +50,10 @@ def conninfo(app) -> str:
         from ..core.errors import InvalidInput
         raise InvalidInput("La cola procrastinate requiere PostgreSQL (DOCS_SERVICE_DATABASE_URL).",
                            code="cola_requiere_postgresql")
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+    base = url.set(drivername="postgresql", query={}).render_as_string(hide_password=False)
+    # libpq decodes %20 in a URI, not '+' (which SQLAlchemy writes for a space): options holding two
+    # settings ("-csearch_path=x -cstatement_timeout=5s") would reach the server as one bad value.
+    return base + ("?" + urlencode(dict(url.query), doseq=True, quote_via=quote) if url.query else "")
 
 
 def _connector(app) -> procrastinate.PsycopgConnector:

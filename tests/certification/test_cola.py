@@ -109,3 +109,18 @@ def test_queue_needs_postgresql(make_app, backend, runner):
     app = make_app(LOTE_COLA="procrastinate")
     result = app.test_cli_runner().invoke(args=["constancias", "trabajador"])
     assert result.exit_code == 1 and "PostgreSQL" in result.output
+
+
+def test_conninfo_keeps_every_setting_of_the_options():
+    """Options with two settings (a space between them) reach libpq as two: the URI carries %20, not
+    the '+' that libpq would keep literally."""
+    from types import SimpleNamespace
+    from psycopg.conninfo import conninfo_to_dict
+    from docs_service.certification.cola import conninfo
+    app = SimpleNamespace(config={"DOCS_DATABASE_URL": "postgresql+psycopg://u:p%40s@127.0.0.1:5432/db"
+                                                       "?options=-csearch_path%3Dt_1%20-csynchronous_commit%3Doff"})
+    parsed = conninfo_to_dict(conninfo(app))
+    assert parsed["options"] == "-csearch_path=t_1 -csynchronous_commit=off"
+    assert (parsed["user"], parsed["password"], parsed["dbname"]) == ("u", "p@s", "db")
+    plain = SimpleNamespace(config={"DOCS_DATABASE_URL": "postgresql+psycopg://u@localhost/db"})
+    assert conninfo(plain) == "postgresql://u@localhost/db"
