@@ -1,7 +1,9 @@
 """The API does what its OpenAPI document says: schemathesis drives every operation it finds in
 the app's own /api/v1/openapi.json (so endpoints added later are covered without touching this
 file) as admin, normativo and operativo, with every check, a fixed seed and a bounded number of
-examples per operation, and the test fails on any server error or any answer off the spec.
+examples per operation, and the test fails on any server error or any answer off the spec. As admin it
+runs in the default suite; as normativo and operativo it is marked slow (about a minute each) and
+runs in CI's `pytest -m slow` step.
 
 The one adjustment, and why: a request can match the schema and still break a business rule the
 schema cannot express (a unit key that is not in the catalog, an expiry in the past, a file whose
@@ -118,7 +120,8 @@ def run_fuzzer(base_url, token):
     return operations, failures, errors
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", [role if role == "admin" else pytest.param(role, marks=pytest.mark.slow)
+                                  for role in ROLES])
 def test_api_behaves_as_its_openapi_says(served, fuzz_tokens, role):
     operations, failures, errors = run_fuzzer(served, fuzz_tokens[role])
     report = "\n\n".join(f"[{op}] {check}: {title}\n{detail}" for (op, check, title), detail in sorted(failures.items()))
