@@ -7,15 +7,17 @@ import subprocess
 import sys
 import threading
 import time
+
+import pytest
+
 from docs_service.core.fechas import hoy
-
-
 from tests.certification.helpers import scalar as _count
 from tests.credits.helpers import load, row
 
 N = 24
 
 
+@pytest.mark.slow  # a SIGKILL and a resume of the CLI batch; test_lote_mil.py does it at 1,000, also slow
 def test_batch_killed_halfway_resumes_without_duplicates_or_gaps(app, client, staff, db_url, tmp_path):
     load(client, staff["oscar"], [row(i) for i in range(1, N + 1)])
     env = {**os.environ, "DOCS_SERVICE_DATABASE_URL": db_url, "DOCS_SERVICE_INSTANCE": app.config["DOCS_INSTANCE"],
@@ -98,6 +100,7 @@ def test_batch_as_an_api_job_runs_in_a_detached_process_scoped_to_the_unit(app, 
     assert again["lote"] == state["lote"] and again["por_estado"] == {"emitido": 3}
 
 
+@pytest.mark.slow  # 200 constancias, killed and resumed: half a minute a backend
 def test_api_job_killed_halfway_is_resumed_by_the_next_poll(app, client, staff, auth, db_url):
     """GIVEN an API lote being emitted by its detached process WHEN that process group is killed with
     SIGKILL THEN the next poll starts a new one, which ends the lote with exactly one constancia per

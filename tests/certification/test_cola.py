@@ -45,6 +45,7 @@ def _wait(what, timeout, step=0.1):
     return False
 
 
+@pytest.mark.slow  # three worker processes, one killed, its block retried after the heartbeat: ~30 s
 @pytest.mark.backends("postgres")  # procrastinate needs PostgreSQL
 def test_lote_on_procrastinate_workers_survives_a_killed_worker(backend, make_app, staff, auth, db_url, tmp_path):
     from docs_service.certification import cola, lotes
