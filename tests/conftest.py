@@ -66,18 +66,24 @@ def pg_schema():
     # cases here); what a transaction sees and when is unchanged, only a server crash could lose the
     # last commits, and a test's database does not outlive its session.
     url = f"{base}{sep}options=-csearch_path%3D{schema}%20-csynchronous_commit%3Doff"
-    app = create_app({"INSTANCE": "/tmp/docs-service-pg-template", "DATABASE_URL": url, "SECRET_KEY": "x"})
-    _migrate(app)
-    _seed(app)
-    app.extensions["docs_engine"].dispose()
-    # The reset's own connection; no server-side prepared statements, as tests drop and recreate tables.
-    _PG_SEED.update(_snapshot_pg(url, schema), engine=create_engine(url, connect_args={"prepare_threshold": None}))
-    yield url
-    _PG_SEED.pop("engine").dispose()
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        conn.execute(text(f'DROP SCHEMA "{schema}_seed" CASCADE'))
-    admin.dispose()
+    app = None
+    try:
+        app = create_app({"INSTANCE": "/tmp/docs-service-pg-template", "DATABASE_URL": url, "SECRET_KEY": "x"})
+        _migrate(app)
+        _seed(app)
+        app.extensions["docs_engine"].dispose()
+        # The reset's own connection; no server-side prepared statements, as tests drop and recreate tables.
+        _PG_SEED.update(_snapshot_pg(url, schema), engine=create_engine(url, connect_args={"prepare_threshold": None}))
+        yield url
+    finally:  # also when the set-up itself failed: no schema is left behind
+        if app is not None:
+            app.extensions["docs_engine"].dispose()
+        if "engine" in _PG_SEED:
+            _PG_SEED.pop("engine").dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}_seed" CASCADE'))
+        admin.dispose()
 
 
 _PG_SEED: dict = {}
