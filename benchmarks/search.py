@@ -455,7 +455,7 @@ GOALS = {"tantivy": ("p95 of a whole request over HTTP <= 15 ms, and the search 
          "postgres": ("the search layer's p95 <= 1.3x the bare engine doing the same work", None, 1.3)}
 
 
-def _engine_run(engine: str, corpus, qs, rounds: int, port: int, pg_base) -> dict:
+def _engine_run(engine: str, corpus, qs, rounds: int, port: int, pg_base, ceiling: bool = True) -> dict:
     from docs_service.core.db import finish
     from docs_service.core.fechas import hoy
     tmp = Path(tempfile.mkdtemp(prefix=f"bench-search-{engine}-"))
@@ -510,6 +510,8 @@ def _engine_run(engine: str, corpus, qs, rounds: int, port: int, pg_base) -> dic
         entry["ratio_p95_peer_http_vs_bare"] = _ratio(entry["peer_http"]["p95_ms"], p["bare"]["p95_ms"])
         if engine in GOALS:
             text_goal, ceiling_ms, ratio_goal = GOALS[engine]
+            if not ceiling:  # the goal sets the 15 ms ceiling at 20,000 sections
+                ceiling_ms, text_goal = None, text_goal + " (the ceiling applies at 20,000 sections)"
             entry["goal"] = text_goal
             entry["met"] = bool(entry["ratio_p95"] is not None and entry["ratio_p95"] <= ratio_goal and (
                 ceiling_ms is None or entry["service_http"]["p95_ms"] <= ceiling_ms))
@@ -530,7 +532,8 @@ def run(sections: int = 20000, engines=None, rounds: int = 3, port: int = 0) -> 
     report = {"benchmark": "search", "sections": sum(len(v["sections"]) for d in corpus for v in d["versions"]),
               "documents": len(corpus), "queries": len(qs), "rounds": rounds, "engines": {}}
     for engine in engines:
-        report["engines"][engine] = _engine_run(engine, corpus, qs, rounds, port, pg_base)
+        report["engines"][engine] = _engine_run(engine, corpus, qs, rounds, port, pg_base,
+                                                ceiling=report["sections"] <= 20000)
     return report
 
 
