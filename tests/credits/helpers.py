@@ -1,13 +1,14 @@
 """Builders for credit CSV files and API calls used by the créditos tests."""
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
+from docs_service.core.fechas import hoy
 from docs_service.credits.generator import COLUMNS, synthetic_nrp, synthetic_rfc, write_csv
 
 
 def row(i: int, **over) -> dict:
     """A valid credit row for patrón i (unit 3301 unless told), notified 40 days ago."""
-    today = date.today()
+    today = hoy()
     base = {"numero": f"268{i:06d}", "nrp": synthetic_nrp(i), "rfc": synthetic_rfc(i, i % 2 == 0),
             "razon_social": f"PATRÓN SINTÉTICO {i:06d} S.A. DE C.V.", "subdelegacion": "3301", "concepto": "COP",
             "td": "02", "origen": "ECO", "periodo": "202401", "importe_historico": "1000.00",

@@ -127,8 +127,10 @@ def test_only_operativos_import(client, staff):
 def test_loaded_values_read_back_exactly_and_changed_rows_are_refused(app, client, staff):
     """GIVEN rows with amounts in plain and in local forms WHEN imported THEN the ORM reads back the
     exact decimals, dates and flags; AND re-importing a número with another total is refused."""
-    from datetime import date, timedelta
+    from datetime import timedelta
     from decimal import Decimal
+
+    from docs_service.core.fechas import hoy
     rows = [row(1), row(2, importe_historico="1,000.00", actualizacion="50", recargos="100,00",
                       importe_total="$1150.00", saldo="1 000.5")]
     report = load(client, staff["oscar"], rows)
@@ -138,7 +140,7 @@ def test_loaded_values_read_back_exactly_and_changed_rows_are_refused(app, clien
         assert (one.importe_historico, one.importe_total, one.saldo) == (Decimal("1000.00"), Decimal("1150.00"),
                                                                          Decimal("1150.00"))
         assert (two.importe_total, two.saldo) == (Decimal("1150.00"), Decimal("1000.50"))
-        notified = date.today() - timedelta(days=40)
+        notified = hoy() - timedelta(days=40)
         assert one.fecha_notificacion == notified and one.fase_desde == notified and one.fecha_exigibilidad > notified
         assert one.sintetico is True and one.en_aclaracion is False and one.lock == 1
         assert one.patron.nrp == rows[0]["nrp"] and one.patron.tipo_persona in ("F", "M")

@@ -1,7 +1,8 @@
 """Payment files and conciliation (paid, partial, unmatched, duplicates; a file twice is refused) and
 the certificación de pagos no captados."""
 import io
-from datetime import date
+
+from docs_service.core.fechas import hoy
 
 from .helpers import get, load, row
 
@@ -69,7 +70,7 @@ def test_certification_of_an_unrecorded_payment(client, staff, users):
     nrp = get(client, staff["oscar"], "268000001").get_json()["nrp"]
     created = client.post("/api/v1/pagos/certificaciones", headers=h(staff["oscar"]), json={
         "nrp": nrp, "credito": "268000001", "periodo": "202401", "concepto": "COP",
-        "fecha_pago": date.today().isoformat(), "importe": "1150.00", "entidad_receptora": "BANCO SINTÉTICO",
+        "fecha_pago": hoy().isoformat(), "importe": "1150.00", "entidad_receptora": "BANCO SINTÉTICO",
         "referencia": "LC-999"})
     assert created.status_code == 201, created.get_json()
     cert = created.get_json()

@@ -1,6 +1,8 @@
 """Trámites: aclaración (suspends the term; procedente cancels), convenio (RCV only diferido),
 cancelación en cuentas (Acuerdo 469/2005) and its reactivation, resolution once."""
-from datetime import date, timedelta
+from datetime import timedelta
+
+from docs_service.core.fechas import hoy
 
 from .helpers import act, get, load, row
 
@@ -19,7 +21,7 @@ def resolve(client, token, tramite, **body):
 
 
 def test_aclaracion_in_time_suspends_then_procedente_cancels(client, staff):
-    notified = (date.today() - timedelta(days=1)).isoformat()
+    notified = (hoy() - timedelta(days=1)).isoformat()
     load(client, staff["oscar"], [row(1, fecha_notificacion=notified)])
     numero = "268000001"
     created = file(client, staff["oscar"], numero, tipo="aclaracion")

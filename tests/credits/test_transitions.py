@@ -1,10 +1,11 @@
 """The phase machine: allowed paths, guards (días hábiles, prescripción, caducidad), 409 with the
 allowed actions, If-Match against lost updates, the event log."""
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from docs_service.core.fechas import hoy
 from docs_service.credits import rules
 
 from .helpers import act, get, load, row
@@ -12,7 +13,7 @@ from .helpers import act, get, load, row
 
 @pytest.fixture
 def credits(client, staff):
-    today = date.today()
+    today = hoy()
     load(client, staff["oscar"], [
         row(1),                                                           # notified 40 days ago
         row(2, fecha_notificacion=today.isoformat()),                     # notified today
@@ -65,13 +66,13 @@ def test_invalid_transition_names_the_allowed_ones(client, staff, credits):
 def test_notification_date_cannot_be_future(client, staff, credits):
     numero = credits["emitido"]
     assert act(client, staff["oscar"], numero, "iniciar_notificacion").status_code == 200
-    future = (date.today() + timedelta(days=3)).isoformat()
+    future = (hoy() + timedelta(days=3)).isoformat()
     response = act(client, staff["oscar"], numero, "notificar", fecha=future)
     assert response.status_code == 409 and "futura" in response.get_json()["message"]
-    ok = act(client, staff["oscar"], numero, "notificar", fecha=date.today().isoformat())
+    ok = act(client, staff["oscar"], numero, "notificar", fecha=hoy().isoformat())
     assert ok.status_code == 200
     body = ok.get_json()
-    assert body["fecha_exigibilidad"] == rules.exigibilidad(date.today()).isoformat()
+    assert body["fecha_exigibilidad"] == rules.exigibilidad(hoy()).isoformat()
 
 
 def test_if_match_required_and_stale_etag_refused(client, staff, credits):

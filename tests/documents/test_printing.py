@@ -1,8 +1,10 @@
 """Every version as a PDF: header on every page, page X of Y, numerales, SHA-256, the validity mark."""
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 from pypdf import PdfReader
+
+from docs_service.core.fechas import hoy
 
 from tests.conftest import audit_rows
 from tests.documents.helpers import MANUAL_V1, MANUAL_V2, act, approve, create_document, upload
@@ -54,7 +56,7 @@ def test_version_in_force_has_no_mark_and_a_replaced_one_says_not_in_force(clien
 
     upload(client, staff["normativo"], doc, MANUAL_V2, resumen="Precisa el acta")
     approve(client, staff, doc, 2)
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (hoy() + timedelta(days=1)).isoformat()
     assert act(client, staff["normativo"], doc, 2, "publicar", vigente_desde=tomorrow,
                destinatarios={"ooad": ["33"]}).status_code == 200
     # v2 is published but enters into force tomorrow: not valid yet; v1 is still in force today.

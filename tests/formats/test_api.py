@@ -5,9 +5,11 @@ import io
 import shutil
 import subprocess
 import zipfile
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
+
+from docs_service.core.fechas import hoy
 
 from .helpers import ACLARACION, VALID, fill_pdf, flat, load_aclaracion, pdf_text, people
 
@@ -39,7 +41,7 @@ def test_catalog_search_and_vigente_al(client, auth, tokens, fmt):
     assert client.get("/api/v1/formatos?q=IMSS-02-069", headers=op).get_json()["total"] == 1  # palabra clave
     assert client.get("/api/v1/formatos?tema=Aclaraciones", headers=op).get_json()["total"] == 1
     assert client.get("/api/v1/formatos?q=inexistente", headers=op).get_json()["total"] == 0
-    before = (date.today() - timedelta(days=31)).isoformat()
+    before = (hoy() - timedelta(days=31)).isoformat()
     assert client.get(f"/api/v1/formatos?vigente_al={before}", headers=op).get_json()["total"] == 0
     assert client.get("/api/v1/formatos?pagina=0", headers=op).status_code == 422
     assert client.get("/api/v1/formatos").status_code == 401
@@ -199,7 +201,7 @@ def test_new_version_through_the_one_workflow_replaces_the_old_from_its_vigencia
     refused = _act(client, auth, tokens["normativo.demo"], fmt, 2, "publicar", **publish)
     assert refused.status_code == 409 and "validar" in refused.get_json()["permitidas"]
     assert _act(client, auth, tokens["validador.demo"], fmt, 2, "validar").status_code == 200
-    tomorrow = date.today() + timedelta(days=1)
+    tomorrow = hoy() + timedelta(days=1)
     assert _act(client, auth, tokens["normativo.demo"], fmt, 2, "publicar", vigente_desde=tomorrow.isoformat(),
                 **publish).status_code == 200
 
