@@ -2,7 +2,9 @@
 PostgreSQL ≤ 18's `spanish` configuration predates Snowball 3.0 (`subdelegacion` would not find
 *subdelegaciones*), so the stems come from analysis.py (PyStemmer) and are indexed with the `simple`
 configuration: a tsvector (heading/title weight A, text B) with a GIN index, a second one over
-surface words for prefix queries, computed at insert from the analysed terms. The rows every match
+surface words for prefix queries, computed at insert from the analysed terms. A whole-version entry
+also keeps `cabeza` (its title and keywords), so a phrase is checked against a whole version through
+its sections and that small vector: its large tsvector is never searched position by position. The rows every match
 scans stay narrow: what a result shows lives in `busqueda_textos` (read only for the page shown) and
 the surface words in `busqueda_palabras` (read only by prefix queries). The tables belong to the
 engine, like the tantivy folder: `reindex` builds new ones and swaps them in one transaction."""
@@ -14,14 +16,13 @@ import orjson
 from flask import has_app_context
 from sqlalchemy import text
 
-from . import query as q
 from .engine import Hit, IndexUnavailable, Request, Result
-from .projection import payload
+from .postgres_query import matched_cte
+from .projection import SECTION_GAP, payload
 
 TABLE = "busqueda_entradas"      # what is searched: narrow rows (filters and two tsvectors)
 TEXTS = "busqueda_textos"        # what a result shows (payload), read only for the page
 WORDS = "busqueda_palabras"      # surface words, for prefix queries only
-NUMERAL_BOOST = 50.0
 LOCK_KEY = 0x5EA2C4  # pg_advisory_lock key of the one writer
 
 COLUMNS = ("id", "documento_id", "version_id", "clave", "tipo", "area", "estado", "numeral", "desde", "hasta",
@@ -29,6 +30,9 @@ COLUMNS = ("id", "documento_id", "version_id", "clave", "tipo", "area", "estado"
 # the tsvectors are computed by PostgreSQL from the analysed terms sent with each row (not stored as
 # text); the surface words for prefix queries (rare) live apart, keeping the scanned rows narrow
 TSV = "setweight(to_tsvector('simple', :title_terms), 'A') || setweight(to_tsvector('simple', :body_terms), 'B')"
+# a whole version's title and keywords (NULL for a section: also how a whole version is told apart)
+HEAD = ("CASE WHEN CAST(:head_terms AS text) IS NULL THEN NULL ELSE setweight(to_tsvector('simple', :title_terms), "
+        "'A') || setweight(to_tsvector('simple', CAST(:head_gap AS text) || CAST(:head_terms AS text)), 'B') END")
 # positions stripped: a prefix matches a word, never a phrase, and without them a whole version's
 # words are half the size, stored inline, and the scan a broad prefix gets reads them ~2x faster
 WTSV = "strip(to_tsvector('simple', :body_words))"
@@ -40,7 +44,7 @@ def _ddl(table: str, texts: str, words: str) -> list[str]:
             id text PRIMARY KEY, documento_id integer NOT NULL, version_id integer NOT NULL,
             clave text NOT NULL, tipo text NOT NULL, area text NOT NULL, estado text NOT NULL,
             numeral text NOT NULL, desde date NOT NULL, hasta date NOT NULL, digest text NOT NULL,
-            tsv tsvector NOT NULL)""",
+            tsv tsvector NOT NULL, cabeza tsvector)""",
         f"CREATE TABLE {texts} (id text PRIMARY KEY, payload text NOT NULL)",
         f"CREATE TABLE {words} (id text PRIMARY KEY, wtsv tsvector NOT NULL)",
     ]
@@ -57,10 +61,6 @@ def _indexes(table: str, words: str, suffix: str) -> list[str]:
     ]
 
 
-def _lexeme(term: str) -> str:
-    return "'" + term.replace("'", "''").replace("\\", "") + "'"
-
-
 class PostgresEngine:
     name = "postgres"
 
@@ -69,12 +69,14 @@ class PostgresEngine:
         self._thread_lock = threading.Lock()
 
     def available(self) -> bool:
-        """The three tables exist (an index built by an older release has only the first: it needs a
-        reindex)."""
+        """The three tables exist in this release's shape (an index built by an older one lacks a
+        table or the `cabeza` column: it needs `docs-service search reindex`)."""
         try:
             with self.sql.connect() as conn:
-                return conn.execute(text("SELECT to_regclass(:t) IS NOT NULL AND to_regclass(:x) IS NOT NULL "
-                                         "AND to_regclass(:w) IS NOT NULL"), {"t": TABLE, "x": TEXTS, "w": WORDS}).scalar()
+                return conn.execute(text(
+                    "SELECT to_regclass(:x) IS NOT NULL AND to_regclass(:w) IS NOT NULL AND EXISTS (SELECT 1 "
+                    "FROM pg_attribute WHERE attrelid = to_regclass(:t) AND attname = 'cabeza' AND NOT attisdropped)"),
+                    {"t": TABLE, "x": TEXTS, "w": WORDS}).scalar()
         except Exception:
             return False
 
@@ -94,11 +96,11 @@ class PostgresEngine:
         return dict(id=e.id, documento_id=e.documento_id, version_id=e.version_id, clave=e.clave, tipo=e.tipo,
                     area=e.area, estado=e.estado, numeral=e.numeral_key, title_terms=e.title_terms,
                     body_terms=e.body_terms, body_words=e.body_words, desde=e.desde, hasta=e.hasta, digest=e.digest,
-                    payload=payload(e))
+                    head_terms=e.head_terms, head_gap=SECTION_GAP + " ", payload=payload(e))
 
     def _insert(self, conn, table, texts, words, entries, batch=1000):
-        rows_sql = text(f"INSERT INTO {table} ({', '.join(COLUMNS)}, tsv) "
-                        f"VALUES ({', '.join(':' + c for c in COLUMNS)}, {TSV})")
+        rows_sql = text(f"INSERT INTO {table} ({', '.join(COLUMNS)}, tsv, cabeza) "
+                        f"VALUES ({', '.join(':' + c for c in COLUMNS)}, {TSV}, {HEAD})")
         texts_sql = text(f"INSERT INTO {texts} (id, payload) VALUES (:id, :payload)")
         words_sql = text(f"INSERT INTO {words} (id, wtsv) VALUES (:id, {WTSV})")
         rows = []
@@ -156,45 +158,6 @@ class PostgresEngine:
         with self.sql.connect() as conn:
             return dict(conn.execute(text(f"SELECT id, digest FROM {TABLE}")).all())
 
-    # --- querying ----------------------------------------------------------------------------
-    def _compile(self, node, params):
-        def bind(value):
-            name = f"p{len(params)}"
-            params[name] = value
-            return f"%({name})s"
-        if isinstance(node, q.Term):
-            return f"tsv @@ to_tsquery('simple', {bind(_lexeme(node.term))})"
-        if isinstance(node, q.Phrase):
-            return f"tsv @@ to_tsquery('simple', {bind(' <-> '.join(_lexeme(t) for t in node.terms))})"
-        if isinstance(node, q.Prefix):
-            return (f"id IN (SELECT id FROM {WORDS} WHERE wtsv @@ to_tsquery('simple', "
-                    f"{bind(_lexeme(node.prefix) + ':*')}))")
-        if isinstance(node, q.And):
-            return "(" + " AND ".join(f"NOT ({self._compile(c.child, params)})" if isinstance(c, q.Not)
-                                      else self._compile(c, params) for c in node.children) + ")"
-        if isinstance(node, q.Or):
-            return "(" + " OR ".join(self._compile(c, params) for c in node.children) + ")"
-        raise ValueError(f"nodo desconocido {node!r}")
-
-    @staticmethod
-    def _rank_query(parsed) -> str:
-        """All positive terms and phrases OR-ed: what ts_rank scores against."""
-        parts = []
-
-        def walk(node, negated=False):
-            if isinstance(node, q.Term) and not negated:
-                parts.append(_lexeme(node.term))
-            elif isinstance(node, q.Phrase) and not negated:
-                parts.append("(" + " <-> ".join(_lexeme(t) for t in node.terms) + ")")
-            elif isinstance(node, (q.And, q.Or)):
-                for child in node.children:
-                    walk(child, negated)
-            elif isinstance(node, q.Not):
-                walk(node.child, True)
-        if parsed.expr is not None:
-            walk(parsed.expr)
-        return " | ".join(parts)
-
     def search(self, request: Request) -> Result:
         """One statement, run on the driver (psycopg placeholders; psycopg prepares a statement
         the connection has run a few times)."""
@@ -209,29 +172,16 @@ class PostgresEngine:
         if request.day is not None:
             params["day"] = request.day
             where.append("desde <= %(day)s AND hasta >= %(day)s")
-        params["numeral"] = parsed.numeral or ""
-        if parsed.expr is None:
-            where.append("numeral = %(numeral)s")
-        else:
-            where.append(self._compile(parsed.expr, params))
-        rank_q = self._rank_query(parsed)
-        params["rank_q"] = rank_q
-        # normalisation 2: rank / length, so a short section outranks the whole version
-        rank = "ts_rank(tsv, to_tsquery('simple', %(rank_q)s), 2)" if rank_q else "0"
-        condition = " AND ".join(where)
-        boost = " + CASE WHEN numeral = %(numeral)s THEN %(boost)s ELSE 0 END" if parsed.numeral else ""
-        params.update(limit=request.limit, offset=request.offset, upto=request.limit + request.offset,
-                      boost=NUMERAL_BOOST)
+        matched = matched_cte(TABLE, WORDS, parsed, where, params)
+        rank = "ts_rank(tsv, to_tsquery('simple', %(rank_q)s), 2)" if params["rank_q"] else "0"
+        params.update(limit=request.limit, offset=request.offset, upto=request.limit + request.offset)
         # One statement, one pass over the matches: rank the sections, take the page (then its
         # payloads, never carried through the sort of every match) and count the facets. A
         # whole-version entry ranks after every section (divided by its length, its rank is far
         # below a section's anyway) and is ranked only when the page reaches past the sections:
-        # its large tsvector (stored compressed) is then read again; ranking every matched one
-        # cost as much as ranking all the sections.
-        sql = f"""WITH matched AS MATERIALIZED (
-                SELECT id, tipo, area, right(id, 4) = ':doc' AS whole,
-                       CASE WHEN right(id, 4) = ':doc' THEN 0 ELSE {rank}{boost} END AS score
-                  FROM {TABLE} WHERE {condition}),
+        # its large tsvector is then read again; ranking every matched one cost as much as
+        # ranking all the sections.
+        sql = f"""WITH {matched},
             sections AS (SELECT id, score, 0 AS tier FROM matched WHERE NOT whole
                          ORDER BY score DESC, id COLLATE "C" LIMIT %(upto)s),
             wholes AS (SELECT e.id, {rank} AS score, 1 AS tier FROM {TABLE} e

@@ -11,11 +11,16 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from ..documents.models import PUBLISHED_STATES, Document, Section, Version
-from ..documents.readable import readable  # noqa: F401 (also imported from here)
+from ..documents.readable import readable
 from . import analysis
 from .engine import FAR_FUTURE, Entry
 
 WHOLE = "doc"
+# Between the parts of a whole version's body (keywords, each numeral, each section's heading and
+# text): a stop word, so no query ever asks for it; it only keeps a phrase from running on from one
+# section into the next, so a whole version matches a phrase where its title, its keywords or one
+# of its sections does (the PostgreSQL engine checks exactly that without reading the whole text).
+SECTION_GAP = "y"
 DOCUMENT_COLUMNS = (Document.id, Document.clave, Document.tipo, Document.area, Document.titulo,
                     Document.palabras_clave, Document.abrogado_desde)
 VERSION_COLUMNS = (Version.id, Version.documento_id, Version.numero, Version.estado, Version.vigente_desde,
@@ -47,12 +52,17 @@ def payload(entry: Entry) -> str:
         "desde": entry.desde.isoformat(), "hasta": entry.hasta.isoformat()}, ensure_ascii=False)
 
 
+def _terms(words: list) -> str:
+    stop, stem = analysis.STOP_WORDS, analysis.stem
+    return " ".join(stem(w) for w in words if w not in stop)
+
+
 def _finish(entry: Entry, title_words: list, body_words: list, inherited: bool = False) -> Entry:
     """Fill the analysed forms from surface words already computed, and the fingerprint (which
     covers the indexed title when it is not the entry's own heading)."""
-    stop, stem = analysis.STOP_WORDS, analysis.stem
-    entry.title_terms = " ".join(stem(w) for w in title_words if w not in stop)
-    entry.body_terms = " ".join(stem(w) for w in body_words if w not in stop)
+    stop = analysis.STOP_WORDS
+    entry.title_terms = _terms(title_words)
+    entry.body_terms = _terms(body_words)
     entry.body_words = " ".join(w for words in (title_words, body_words) for w in words if w not in stop)
     entry.numeral_key = analysis.normalize_numeral(entry.numeral)
     raw = "\x1f".join(str(v) for v in (entry.id, entry.documento_id, entry.version_id, entry.clave, entry.tipo,
@@ -75,6 +85,7 @@ def version_entries(document, version, sections) -> list[Entry]:
     entries = []
     keywords = document.palabras_clave or ""
     whole_text, whole_words = [keywords], analysis.words(keywords)
+    parts = [whole_words[:]]  # of the whole version's body, kept apart by SECTION_GAP
     parents = []  # (nivel, heading words) of the sections that enclose the current one
     for position, section in enumerate(sections, 1):
         numeral, heading = section.numeral or "", section.titulo or ""
@@ -92,9 +103,14 @@ def version_entries(document, version, sections) -> list[Entry]:
                                      heading=heading, text=text, orden=position, **common),
                                title_words, text_words, inherited))
         whole_text.append(" ".join(p for p in (numeral, heading, text) if p))
-        whole_words += analysis.words(numeral) + heading_words + text_words
-    entries.append(_finish(Entry(id=f"{version.id}:{WHOLE}", numeral="", heading="", text="\n".join(whole_text),
-                                 orden=-1, **common), analysis.words(document.titulo), whole_words))
+        numeral_words = analysis.words(numeral)
+        whole_words += numeral_words + heading_words + text_words
+        parts += [numeral_words, heading_words + text_words]
+    whole = _finish(Entry(id=f"{version.id}:{WHOLE}", numeral="", heading="", text="\n".join(whole_text),
+                          orden=-1, **common), analysis.words(document.titulo), whole_words)
+    whole.body_terms = f" {SECTION_GAP} ".join(filter(None, map(_terms, parts)))
+    whole.head_terms = _terms(parts[0])
+    entries.append(whole)
     return entries
 
 

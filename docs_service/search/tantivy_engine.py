@@ -5,7 +5,6 @@ request). One writer behind a lock; a reader reloads only when a commit changed 
 meta.json (its own or another process's); stale segment files are collected after every commit;
 rebuilds go to a new folder. What a result shows is stored with the entry (`payload`), so a search
 reads neither the database nor anything else."""
-import os
 import threading
 from collections import OrderedDict
 

@@ -98,7 +98,8 @@ def load(app, users):
         publish(nuevo, CRITERIO_NUEVO, -10)
         instructivo = create("9312-004-001", "Instructivo de llenado", "instructivo", DGR)
         publish(instructivo, INSTRUCTIVO, 30)
-        formato = create("9312-009-001", "Lineamiento del acta de notificación", "lineamiento", DGR)
+        formato = create("9312-009-001", "Lineamiento del acta de notificación", "lineamiento", DGR,
+                         palabras_clave="visita domiciliaria")
         publish(formato, FORMATO, -50)
         borrador = create("9312-003-099", "Borrador reservado", "manual_procedimientos", DGR)
         docs.upload_version(who["nadia"], borrador, filename="b.md", data=BORRADOR.encode(), resumen="Borrador")

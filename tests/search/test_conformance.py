@@ -45,6 +45,14 @@ CASES = [
     ({"q": "citatorio -cuarenta", "historico": "true"}, [(MANUAL, 1, "7.3.1.1")], [(MANUAL, 2, "7.3.1.1")]),
     ({"q": "citatorio NOT (cuarenta OR buzón)", "historico": "true"}, [(MANUAL, 1, "7.3.1.1")], [(MANUAL, 2, "7.3.1.1")]),
     ({"q": "tributa*"}, [(MANUAL, 2, "11")], []),
+    # a whole version matches a phrase where its title, its keywords or one of its sections does;
+    # never across two sections (nor a numeral and the text around it)
+    ({"q": '"criterio de devolución y embargo"'}, [(NUEVO, 1, None)], [(NUEVO, 1, "1"), (NUEVO, 1, "2")]),
+    ({"q": '"visita domiciliaria"'}, [("9312-009-001", 1, None)], [("9312-009-001", 1, "1")]),
+    ({"q": '"embargo de bienes" cinco'}, [(NUEVO, 1, None)], [(NUEVO, 1, "2"), (NUEVO, 1, "3")]),
+    ({"q": '"pago 3 cobro"'}, [], [(NUEVO, 1, None)]),
+    ({"q": '"requerimiento de pago" OR "bienes inmuebles"'}, [(NUEVO, 1, "2"), (NUEVO, 1, None)], []),
+    ({"q": 'embargo -"acción de cobro"'}, [(NUEVO, 1, "2")], [(NUEVO, 1, None)]),
     # vigencia: today, a past date, a future date, abrogation, superseded on request
     ({"q": "veinticuatro"}, [], [(MANUAL, 1, "7.3.1.1")]),
     ({"q": "veinticuatro", "dia": -500}, [(MANUAL, 1, "7.3.1.1")], []),

@@ -2,7 +2,8 @@
 from datetime import date
 from types import SimpleNamespace
 
-from docs_service.search.projection import readable, version_entries
+from docs_service.documents.readable import readable
+from docs_service.search.projection import version_entries
 
 
 def test_template_tags_are_not_indexed_or_shown():

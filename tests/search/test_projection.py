@@ -110,6 +110,24 @@ def test_missing_index_answers_503_on_search_only_and_reindex_restores(app, clie
     assert search(client, staff["consultor"], "embargo").get_json()["total"] >= 1
 
 
+class TestPostgresShape:
+    @pytest.fixture(params=[("postgres", "postgres")], ids=["postgres"])
+    def combo(self, request):
+        return request.param
+
+    def test_an_index_of_the_previous_shape_answers_503_until_reindex(self, app, client, staff, runner):
+        """An index built before whole versions kept their `cabeza` (title and keywords) cannot
+        check a phrase: search says so (503, asking for the rebuild) and `reindex` restores it."""
+        from sqlalchemy import text
+        with app.app_context():
+            db.session.execute(text("ALTER TABLE busqueda_entradas DROP COLUMN cabeza"))
+            db.session.commit()
+        down = search(client, staff["consultor"], '"acta de notificación"')
+        assert down.status_code == 503 and "reindex" in down.get_json()["message"]
+        assert runner.invoke(args=["search", "reindex"]).exit_code == 0
+        assert search(client, staff["consultor"], '"acta de notificación"').status_code == 200
+
+
 class TestFolderEngines:
     @pytest.fixture(params=[("sqlite", "tantivy"), ("sqlite", "whoosh")], ids=["sqlite-tantivy", "sqlite-whoosh"])
     def combo(self, request):
