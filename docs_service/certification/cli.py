@@ -9,9 +9,11 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from ..accounts.labels import unit_label
 from ..core.cli import command_errors
 from ..core.db import db, transaction
 from ..core.errors import InvalidInput, NotFound
+from ..core.fechas import fecha
 from . import batch, lotes
 from .models import Lote
 from .operations import open_lote
@@ -67,7 +69,7 @@ def emitir(unidad, fecha_corte, lote_id, procesos, bloque, en_cola, esperar):
     corte (o el lote --lote). Si el lote quedó interrumpido, lo reanuda; si ya terminó, no hace nada."""
     lote_id, created = _lote(unidad, fecha_corte, lote_id)
     state, lote = _emitted(lote_id)
-    label = f"{lote_id} ({lote.unidad.clave} al {lote.fecha_corte})"
+    label = f"{lote_id} ({unit_label(lote.unidad)}, corte al {fecha(lote.fecha_corte)})"
     if state["estado"] == "terminado":
         click.echo(f"El lote de constancias {label} ya terminó: nada que hacer.")
         return

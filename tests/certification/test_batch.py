@@ -57,6 +57,7 @@ def test_batch_pdfs_are_signed_and_verifiable(app, client, staff, runner, auth):
                                  hoy().isoformat(), "--procesos", "1"])
     assert result.exit_code == 0, result.output
     assert "3 emitidas" in result.output and "3 folios distintos" in result.output
+    assert f"(3301 Mérida Norte, corte al {hoy():%d/%m/%Y})" in result.output  # a date as people write it
     listed = client.get("/api/v1/constancias", headers=auth(staff["oscar"])).get_json()
     assert listed["total"] == 3
     root = client.get("/firma/raiz.pem").data
