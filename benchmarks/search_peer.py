@@ -168,10 +168,10 @@ class PostgresPeer:
         page = conn.execute(
             "SELECT id, shown, r, ts_headline('spanish', texto, q) FROM (SELECT id, texto, shown, q, ts_rank(tsv, q) AS r "
             f"FROM peer_busqueda, websearch_to_tsquery('spanish', %(q)s) q WHERE {where} "
-            "ORDER BY r DESC LIMIT 10) top ORDER BY r DESC", params).fetchall()
+            "ORDER BY r DESC LIMIT 10) top ORDER BY r DESC", params, prepare=False).fetchall()
         counts = conn.execute(
             f"SELECT tipo, area, count(*) FROM peer_busqueda, websearch_to_tsquery('spanish', %(q)s) q WHERE {where} "
-            "GROUP BY GROUPING SETS ((tipo), (area), ())", params).fetchall()
+            "GROUP BY GROUPING SETS ((tipo), (area), ())", params, prepare=False).fetchall()
         total, tipo, area = 0, {}, {}
         for t, a, n in counts:
             if t is None and a is None:
