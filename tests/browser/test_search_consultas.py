@@ -207,7 +207,8 @@ def test_a_subdelegacion_answers_the_demo_patron_consulta_routed_to_it(live_serv
     page.wait_for_url("**/consultas/CON-*")
     assert "3301 Mérida Norte" in page.get_by_test_id("responde").inner_text()
     options = page.locator("select[name=asignado] option").all_inner_texts()
-    assert options == ["Seleccione…", "Consultas de la Subdelegación (demostración) · 3301 Mérida Norte"]
+    assert options == ["Seleccione…", "Consultas de la Subdelegación (demostración)"]
+    assert page.get_by_label("Turnar a una persona de 3301 Mérida Norte").is_visible()
     page.select_option("select[name=asignado]", "consultor.3301")
     page.get_by_role("button", name="Turnar").click()
     page.get_by_role("button", name="Pasar a análisis").click()
