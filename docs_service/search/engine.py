@@ -52,7 +52,7 @@ class Entry:
     body_terms: str = ""
     body_words: str = ""
     numeral_key: str = ""
-    head_terms: str | None = None  # the whole version's keywords (None for a section)
+    head_terms: str | None = None  # the whole version's keywords and numerals (None for a section)
 
 
 @dataclass

@@ -3,7 +3,7 @@ PostgreSQL ≤ 18's `spanish` configuration predates Snowball 3.0 (`subdelegacio
 *subdelegaciones*), so the stems come from analysis.py (PyStemmer) and are indexed with the `simple`
 configuration: a tsvector (heading/title weight A, text B) with a GIN index, a second one over
 surface words for prefix queries, computed at insert from the analysed terms. A whole-version entry
-also keeps `cabeza` (its title and keywords), so a phrase is checked against a whole version through
+also keeps `cabeza` (its title, keywords and numerals), so a phrase is checked against a whole version through
 its sections and that small vector: its large tsvector is never searched position by position. The rows every match
 scans stay narrow: what a result shows lives in `busqueda_textos` (read only for the page shown) and
 the surface words in `busqueda_palabras` (read only by prefix queries). The tables belong to the
@@ -29,10 +29,13 @@ COLUMNS = ("id", "documento_id", "version_id", "clave", "tipo", "area", "estado"
            "digest")
 # the tsvectors are computed by PostgreSQL from the analysed terms sent with each row (not stored as
 # text); the surface words for prefix queries (rare) live apart, keeping the scanned rows narrow
-TSV = "setweight(to_tsvector('simple', :title_terms), 'A') || setweight(to_tsvector('simple', :body_terms), 'B')"
-# a whole version's title and keywords (NULL for a section: also how a whole version is told apart)
+# (the gap, SECTION_GAP, keeps a phrase from running on from the heading into the text)
+TSV = ("setweight(to_tsvector('simple', :title_terms), 'A') || "
+       "setweight(to_tsvector('simple', CAST(:gap AS text) || CAST(:body_terms AS text)), 'B')")
+# a whole version's title, keywords and numerals (NULL for a section: also how a whole version is
+# told apart)
 HEAD = ("CASE WHEN CAST(:head_terms AS text) IS NULL THEN NULL ELSE setweight(to_tsvector('simple', :title_terms), "
-        "'A') || setweight(to_tsvector('simple', CAST(:head_gap AS text) || CAST(:head_terms AS text)), 'B') END")
+        "'A') || setweight(to_tsvector('simple', CAST(:gap AS text) || CAST(:head_terms AS text)), 'B') END")
 # positions stripped: a prefix matches a word, never a phrase, and without them a whole version's
 # words are half the size, stored inline, and the scan a broad prefix gets reads them ~2x faster
 WTSV = "strip(to_tsvector('simple', :body_words))"
@@ -96,7 +99,7 @@ class PostgresEngine:
         return dict(id=e.id, documento_id=e.documento_id, version_id=e.version_id, clave=e.clave, tipo=e.tipo,
                     area=e.area, estado=e.estado, numeral=e.numeral_key, title_terms=e.title_terms,
                     body_terms=e.body_terms, body_words=e.body_words, desde=e.desde, hasta=e.hasta, digest=e.digest,
-                    head_terms=e.head_terms, head_gap=SECTION_GAP + " ", payload=payload(e))
+                    head_terms=e.head_terms, gap=SECTION_GAP + " ", payload=payload(e))
 
     def _insert(self, conn, table, texts, words, entries, batch=1000):
         rows_sql = text(f"INSERT INTO {table} ({', '.join(COLUMNS)}, tsv, cabeza) "

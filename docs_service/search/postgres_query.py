@@ -3,7 +3,7 @@ search statement (id, tipo, area, whole, score) and its parameters.
 
 Without a phrase everything is answered by the GIN index, exactly. With one, positions must be
 read: a section's small tsvector is checked directly, but a whole version matches a phrase where
-one of its sections does, or its `cabeza` (title and keywords) does. Its large tsvector is only
+one of its sections does, or its `cabeza` (title, keywords and numerals) does. Its large tsvector is only
 asked, through the index, whether it holds the words — never walked position by position, which
 cost as much as checking every section. The words kept apart by SECTION_GAP in the other engines
 give the same answers."""

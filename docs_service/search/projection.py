@@ -16,10 +16,12 @@ from . import analysis
 from .engine import FAR_FUTURE, Entry
 
 WHOLE = "doc"
-# Between the parts of a whole version's body (keywords, each numeral, each section's heading and
-# text): a stop word, so no query ever asks for it; it only keeps a phrase from running on from one
-# section into the next, so a whole version matches a phrase where its title, its keywords or one
-# of its sections does (the PostgreSQL engine checks exactly that without reading the whole text).
+# Between the parts of a whole version's body (keywords, each numeral, each section's heading, each
+# section's text) and, on PostgreSQL, between a section's heading and its text: a stop word, so no
+# query ever asks for it; it only keeps a phrase from running on from one part into the next, so a
+# section matches a phrase in its heading or its text, and a whole version where its title, its
+# keywords, one of its numerals or one of its sections does (the PostgreSQL engine checks exactly
+# that without reading the whole text).
 SECTION_GAP = "y"
 DOCUMENT_COLUMNS = (Document.id, Document.clave, Document.tipo, Document.area, Document.titulo,
                     Document.palabras_clave, Document.abrogado_desde)
@@ -86,6 +88,7 @@ def version_entries(document, version, sections) -> list[Entry]:
     keywords = document.palabras_clave or ""
     whole_text, whole_words = [keywords], analysis.words(keywords)
     parts = [whole_words[:]]  # of the whole version's body, kept apart by SECTION_GAP
+    head = [whole_words[:]]  # keywords and numerals: where a phrase is checked besides the sections
     parents = []  # (nivel, heading words) of the sections that enclose the current one
     for position, section in enumerate(sections, 1):
         numeral, heading = section.numeral or "", section.titulo or ""
@@ -105,11 +108,12 @@ def version_entries(document, version, sections) -> list[Entry]:
         whole_text.append(" ".join(p for p in (numeral, heading, text) if p))
         numeral_words = analysis.words(numeral)
         whole_words += numeral_words + heading_words + text_words
-        parts += [numeral_words, heading_words + text_words]
+        parts += [numeral_words, heading_words, text_words]
+        head.append(numeral_words)
     whole = _finish(Entry(id=f"{version.id}:{WHOLE}", numeral="", heading="", text="\n".join(whole_text),
                           orden=-1, **common), analysis.words(document.titulo), whole_words)
     whole.body_terms = f" {SECTION_GAP} ".join(filter(None, map(_terms, parts)))
-    whole.head_terms = _terms(parts[0])
+    whole.head_terms = f" {SECTION_GAP} ".join(filter(None, map(_terms, head)))
     entries.append(whole)
     return entries
 

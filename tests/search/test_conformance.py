@@ -53,6 +53,9 @@ CASES = [
     ({"q": '"pago 3 cobro"'}, [], [(NUEVO, 1, None)]),
     ({"q": '"requerimiento de pago" OR "bienes inmuebles"'}, [(NUEVO, 1, "2"), (NUEVO, 1, None)], []),
     ({"q": 'embargo -"acción de cobro"'}, [(NUEVO, 1, "2")], [(NUEVO, 1, None)]),
+    # nor from a section's heading into its text; a numeral's own words are one phrase
+    ({"q": '"embargo procede"'}, [], [(NUEVO, 1, "2"), (NUEVO, 1, None)]),
+    ({"q": '"7.3.1.1"'}, [(MANUAL, 2, None)], [(MANUAL, 2, "7.3.1.1")]),
     # vigencia: today, a past date, a future date, abrogation, superseded on request
     ({"q": "veinticuatro"}, [], [(MANUAL, 1, "7.3.1.1")]),
     ({"q": "veinticuatro", "dia": -500}, [(MANUAL, 1, "7.3.1.1")], []),

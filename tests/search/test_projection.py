@@ -116,7 +116,7 @@ class TestPostgresShape:
         return request.param
 
     def test_an_index_of_the_previous_shape_answers_503_until_reindex(self, app, client, staff, runner):
-        """An index built before whole versions kept their `cabeza` (title and keywords) cannot
+        """An index built before whole versions kept their `cabeza` (title, keywords and numerals) cannot
         check a phrase: search says so (503, asking for the rebuild) and `reindex` restores it."""
         from sqlalchemy import text
         with app.app_context():
