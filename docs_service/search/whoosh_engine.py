@@ -2,13 +2,14 @@
 space tokenizer over analysis.py's output: Whoosh's own Spanish stemmer predates Snowball 3.0).
 Workarounds: `searcher.search(q, limit=…)` returned a wrong top-k on multi-field AND queries, so
 results come from a TopCollector with block-quality optimisations off (`usequality=False`,
-`replace=0`) and the filters (states, tipo, dates…) go in as an allow-filter, never scored. One
-writer behind our lock; no AsyncWriter (it keeps pending writes in memory): the outbox feeds it."""
+`replace=0`) and the filters (states, tipo, dates…) go in as an allow-filter, never scored; an
+exclusion (NOT) uses `_AndNot`, which fixes Whoosh's first match. One writer behind our lock; no
+AsyncWriter (it keeps pending writes in memory): the outbox feeds it."""
 import threading
 from contextlib import nullcontext
 
 import orjson
-from whoosh import collectors, fields, index, query, sorting
+from whoosh import collectors, fields, index, matching, query, sorting
 from whoosh.analysis import SpaceSeparatedTokenizer
 
 from . import query as q
@@ -19,6 +20,21 @@ from .projection import payload
 
 TITLE_BOOST = 2.0
 NUMERAL_BOOST = 50.0
+
+
+class _AndNotMatcher(matching.AndNotMatcher):
+    """Whoosh 2.7's AndNotMatcher skips the excluded matcher to the first included document only
+    when both start on the same one: when the excluded one starts earlier, the first included
+    document is kept even if it is excluded (`cobro -cinco` found a section with «cinco»)."""
+
+    def _find_first(self):
+        if self.a.is_active() and self.b.is_active():
+            self._find_next()
+
+
+class _AndNot(query.AndNot):
+    def matcher(self, searcher, context=None):
+        return _AndNotMatcher(self.a.matcher(searcher, context), self.b.matcher(searcher, searcher.boolean_context()))
 
 
 def _schema():
@@ -134,7 +150,7 @@ class WhooshEngine:
             positive = [self._compile(c) for c in node.children if not isinstance(c, q.Not)]
             negative = [self._compile(c.child) for c in node.children if isinstance(c, q.Not)]
             base = positive[0] if len(positive) == 1 else query.And(positive)
-            return query.AndNot(base, query.Or(negative)) if negative else base
+            return _AndNot(base, query.Or(negative)) if negative else base
         if isinstance(node, q.Or):
             return query.Or([self._compile(c) for c in node.children])
         raise ValueError(f"nodo desconocido {node!r}")

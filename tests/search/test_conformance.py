@@ -45,6 +45,8 @@ CASES = [
     ({"q": "citatorio -cuarenta", "historico": "true"}, [(MANUAL, 1, "7.3.1.1")], [(MANUAL, 2, "7.3.1.1")]),
     ({"q": "citatorio NOT (cuarenta OR buzón)", "historico": "true"}, [(MANUAL, 1, "7.3.1.1")], [(MANUAL, 2, "7.3.1.1")]),
     ({"q": "tributa*"}, [(MANUAL, 2, "11")], []),
+    ({"q": "cobro -cinco"}, [], [(NUEVO, 1, "3"), (NUEVO, 1, None)]),
+    ({"q": "(acción -cinco) OR patrón"}, [(NUEVO, 1, "2")], [(NUEVO, 1, "3")]),
     # a whole version matches a phrase where its title, its keywords or one of its sections does;
     # never across two sections (nor a numeral and the text around it)
     ({"q": '"criterio de devolución y embargo"'}, [(NUEVO, 1, None)], [(NUEVO, 1, "1"), (NUEVO, 1, "2")]),
