@@ -17,7 +17,7 @@ from flask import has_app_context
 from sqlalchemy import text
 
 from .engine import Hit, IndexUnavailable, Request, Result
-from .postgres_query import matched_cte
+from .postgres_query import RANK, matched_cte
 from .projection import SECTION_GAP, payload
 
 TABLE = "busqueda_entradas"      # what is searched: narrow rows (filters and two tsvectors)
@@ -177,14 +177,13 @@ class PostgresEngine:
             params["day"] = request.day
             where.append("desde <= %(day)s AND hasta >= %(day)s")
         matched = matched_cte(TABLE, WORDS, parsed, where, params)
-        rank = "ts_rank(tsv, to_tsquery('simple', %(rank_q)s), 2)" if params["rank_q"] else "0"
+        rank = RANK if params["rank_q"] else "0"
         params.update(limit=request.limit, offset=request.offset, upto=request.limit + request.offset)
         # One statement, one pass over the matches: rank the sections, take the page (then its
         # payloads, never carried through the sort of every match) and count the facets. A
-        # whole-version entry ranks after every section (divided by its length, its rank is far
-        # below a section's anyway) and is ranked only when the page reaches past the sections:
-        # its large tsvector is then read again; ranking every matched one cost as much as
-        # ranking all the sections.
+        # whole-version entry ranks after every section and is ranked only when the page reaches
+        # past the sections: its large tsvector is then read again; ranking every matched one cost
+        # as much as ranking all the sections.
         sql = f"""WITH {matched},
             sections AS (SELECT id, score, 0 AS tier FROM matched WHERE NOT whole
                          ORDER BY score DESC, id COLLATE "C" LIMIT %(upto)s),
