@@ -123,24 +123,31 @@ def _vocabulary_key():
 
 
 def vocabulary() -> dict:
-    """Folded words of published text with their frequencies, cached per process until a version is
-    published (drafts are never part of it)."""
+    """Folded words of published text with their frequencies and the form each is most often written
+    in («prescripción» for prescripcion), cached per process until a version is published (drafts
+    are never part of it)."""
     key = tuple(_vocabulary_key())
     cache = current_app.extensions.setdefault("docs_search_vocabulary", {})
     if cache.get("key") != key:
-        counts = Counter()
+        counts, forms = Counter(), Counter()
         rows = db.session.execute(
             select(Document.titulo, Section.titulo, Section.texto)
             .join(Version, Section.version_id == Version.id).join(Document, Version.documento_id == Document.id)
             .where(Version.estado.in_(PUBLISHED_STATES)))
         for titulo, heading, texto in rows:
-            counts.update(w for w in analysis.words(f"{titulo} {heading} {texto}")
-                          if len(w) > 2 and not w.isdigit() and w not in analysis.STOP_WORDS)
+            for written in analysis.WORD.findall(f"{titulo} {heading} {texto}".lower()):
+                word = analysis.fold(written)
+                if 2 < len(word) <= analysis.MAX_TOKEN and not word.isdigit() and word not in analysis.STOP_WORDS:
+                    counts[word] += 1
+                    forms[word, written] += 1
+        written_as = {}
+        for (word, written), _n in sorted(forms.items(), key=lambda item: item[1]):
+            written_as[word] = written  # the most frequent form is written last
         by_letter = {}
         for word in counts:
             by_letter.setdefault(word[0], []).append(word)
         cache.clear()
-        cache.update(key=key, counts=counts, by_letter=by_letter)
+        cache.update(key=key, counts=counts, by_letter=by_letter, written_as=written_as)
     return cache
 
 
@@ -164,7 +171,7 @@ def suggest(text: str) -> str | None:
         close = difflib.get_close_matches(word, candidates, n=3, cutoff=0.75)
         if close:
             best = max(close, key=lambda w: (difflib.SequenceMatcher(None, word, w).ratio(), counts[w]))
-            out += [text[last:match.start()], best]
+            out += [text[last:match.start()], vocab["written_as"].get(best, best)]
             last = match.end()
             changed = True
     return "".join(out) + text[last:] if changed else None

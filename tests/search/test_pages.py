@@ -50,7 +50,7 @@ def test_suggestion_link(app, client, users, login):
     users("cata", ["consultor"], "NC")
     login("cata")
     html = client.get("/busqueda?q=notifcacion").get_data(as_text=True)
-    assert 'data-testid="sugerencia"' in html and "q=notificacion" in html
+    assert 'data-testid="sugerencia"' in html and "q=notificaci%C3%B3n" in html and "notificación</a>" in html
 
 
 def test_no_results_is_a_message_not_a_numbered_result(app, client, users, login):
