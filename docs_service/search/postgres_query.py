@@ -73,6 +73,8 @@ class MatchBuilder:
             return None if None in parts else "(" + " OR ".join(parts) + ")"
         return None
 
+    more = False  # set when a whole version may need sections that are not candidates themselves
+
     def exact(self, node, whole: bool, implied: bool = True) -> str:
         """The condition itself, on a candidate row of `cand`. `implied`: reached from the root
         through ANDs only, so the relaxed condition already settled a word or prefix (a whole
@@ -84,7 +86,10 @@ class MatchBuilder:
             return "TRUE" if implied else f"id IN (SELECT id FROM {self.table} WHERE tsv @@ {tsq})"
         if isinstance(node, q.Phrase):
             n = self.phrases.setdefault(node, len(self.phrases))
-            return f"(h{n} OR version_id IN (SELECT version_id FROM cand WHERE f{n}))" if whole else f"f{n}"
+            if not whole:
+                return f"f{n}"
+            more = f" OR version_id IN (SELECT version_id FROM more WHERE f{n})" if self.more else ""
+            return f"(h{n} OR version_id IN (SELECT version_id FROM cand WHERE f{n}){more})"
         if isinstance(node, q.Prefix):
             return "TRUE" if whole and implied else self.prefix(node)
         if isinstance(node, q.And):
@@ -101,6 +106,18 @@ def has_phrase(node) -> bool:
     if isinstance(node, q.Not):
         return has_phrase(node.child)
     return isinstance(node, (q.And, q.Or)) and any(has_phrase(c) for c in node.children)
+
+
+def _one_phrase(node) -> bool:
+    """The query is one phrase, alone or with exclusions of no phrase: every section with its words
+    is a candidate already."""
+    if isinstance(node, q.Phrase):
+        return True
+    if not isinstance(node, q.And):
+        return False
+    positive = [c for c in node.children if not isinstance(c, q.Not)]
+    return (len(positive) == 1 and isinstance(positive[0], q.Phrase)
+            and not any(has_phrase(c.child) for c in node.children if isinstance(c, q.Not)))
 
 
 def rank_query(parsed) -> str:
@@ -123,7 +140,8 @@ def rank_query(parsed) -> str:
 
 
 def matched_cte(table: str, words: str, parsed, filters: list, params: dict) -> str:
-    """`matched AS MATERIALIZED (…)` (and `cand` before it when the query has a phrase): the rows
+    """`matched AS MATERIALIZED (…)` (and `cand`, and maybe `more`, before it when the query has a
+    phrase): the rows
     that match, with `whole` and the score of a section (a whole version's is computed later, only
     when the page reaches past the sections)."""
     params["numeral"] = parsed.numeral or ""
@@ -141,21 +159,31 @@ def matched_cte(table: str, words: str, parsed, filters: list, params: dict) -> 
                 SELECT id, tipo, area, cabeza IS NOT NULL AS whole,
                        CASE WHEN cabeza IS NULL THEN {rank} ELSE 0 END AS score
                   FROM {table} WHERE {condition} AND {found})"""
-    section, whole = build.exact(parsed.expr, whole=False), build.exact(parsed.expr, whole=True)
+    # a whole version may need, for a phrase's sake, a section that is no candidate itself (`137
+    # "acta de notificación"`: the section with the phrase lacks 137); `more` holds those of the
+    # candidate whole versions only, found by the phrase's words and the version
+    build.more = not _one_phrase(parsed.expr)
+    section = build.exact(parsed.expr, whole=False)
+    whole = build.exact(parsed.expr, whole=True)
     relaxed = build.relaxed(parsed.expr)
-    if not isinstance(parsed.expr, q.Phrase):  # a section may be needed only for a phrase's sake
-        words_of = " OR ".join(build.relaxed(p) for p in build.phrases)
-        relaxed = f"({relaxed} OR cabeza IS NULL AND ({words_of}))" if relaxed else None
+    tsqs = {n: build.tsquery(" <-> ".join(lexeme(t) for t in p.terms)) for p, n in build.phrases.items()}
     flags = ", ".join(f"CASE WHEN cabeza IS NULL THEN ts_match_vq(tsv, {tsq}) END AS f{n}, "
                       f"CASE WHEN cabeza IS NOT NULL THEN ts_match_vq(cabeza, {tsq}) END AS h{n}"
-                      for p, n in build.phrases.items()
-                      for tsq in [build.tsquery(" <-> ".join(lexeme(t) for t in p.terms))])
+                      for n, tsq in tsqs.items())
     names = ", ".join(f"f{n}, h{n}" for n in build.phrases.values())
+    more = ""
+    if build.more:
+        words_of = " OR ".join(build.relaxed(p) for p in build.phrases)
+        more_flags = ", ".join(f"ts_match_vq(tsv, {tsq}) AS f{n}" for n, tsq in tsqs.items())
+        more = f"""
+            more AS MATERIALIZED (
+                SELECT version_id, {more_flags} FROM {table}
+                 WHERE cabeza IS NULL AND ({words_of}) AND version_id IN (SELECT version_id FROM cand WHERE whole)),"""
     return f"""cand AS MATERIALIZED (
                 SELECT id, version_id, tipo, area, whole, {names},
                        CASE WHEN whole THEN NULL ELSE {section} END AS hit,
                        CASE WHEN whole THEN 0 ELSE {rank} END AS score
                   FROM (SELECT id, version_id, tipo, area, numeral, tsv, cabeza IS NOT NULL AS whole, {flags}
-                          FROM {table} WHERE {condition}{f" AND {relaxed}" if relaxed else ""} OFFSET 0) c),
+                          FROM {table} WHERE {condition}{f" AND {relaxed}" if relaxed else ""} OFFSET 0) c),{more}
             matched AS MATERIALIZED (
                 SELECT id, tipo, area, whole, score FROM cand WHERE CASE WHEN whole THEN {whole} ELSE hit END)"""
