@@ -23,6 +23,9 @@ WHOLE = "doc"
 # keywords, one of its numerals or one of its sections does (the PostgreSQL engine checks exactly
 # that without reading the whole text).
 SECTION_GAP = "y"
+# Changes when what the engines build from an entry's terms changes (PostgreSQL's gap between heading
+# and text, its `cabeza`): part of the fingerprint, so `reindex --verify` points at an older index.
+LAYOUT = 2
 DOCUMENT_COLUMNS = (Document.id, Document.clave, Document.tipo, Document.area, Document.titulo,
                     Document.palabras_clave, Document.abrogado_desde)
 VERSION_COLUMNS = (Version.id, Version.documento_id, Version.numero, Version.estado, Version.vigente_desde,
@@ -59,19 +62,25 @@ def _terms(words: list) -> str:
     return " ".join(stem(w) for w in words if w not in stop)
 
 
-def _finish(entry: Entry, title_words: list, body_words: list, inherited: bool = False) -> Entry:
-    """Fill the analysed forms from surface words already computed, and the fingerprint (which
-    covers the indexed title when it is not the entry's own heading)."""
+def _finish(entry: Entry, title_words: list, body_words: list) -> Entry:
+    """Fill the analysed forms from surface words already computed."""
     stop = analysis.STOP_WORDS
     entry.title_terms = _terms(title_words)
     entry.body_terms = _terms(body_words)
     entry.body_words = " ".join(w for words in (title_words, body_words) for w in words if w not in stop)
     entry.numeral_key = analysis.normalize_numeral(entry.numeral)
-    raw = "\x1f".join(str(v) for v in (entry.id, entry.documento_id, entry.version_id, entry.clave, entry.tipo,
-                                        entry.area, entry.titulo, entry.version, entry.numeral, entry.heading,
-                                        entry.text, entry.estado, entry.desde, entry.hasta, entry.orden,
-                                        entry.vigente_desde, entry.vigente_hasta)
-                   + ((entry.title_terms,) if inherited else ()))
+    return entry
+
+
+def _seal(entry: Entry) -> Entry:
+    """The fingerprint `reindex --verify` compares: what is shown and what is indexed (the analysed
+    terms, and LAYOUT for what an engine builds from them), so an index built by an older release
+    shows up as different entries until `search reindex`."""
+    raw = "\x1f".join(str(v) for v in (LAYOUT, entry.id, entry.documento_id, entry.version_id, entry.clave,
+                                        entry.tipo, entry.area, entry.titulo, entry.version, entry.numeral,
+                                        entry.heading, entry.text, entry.estado, entry.desde, entry.hasta,
+                                        entry.orden, entry.vigente_desde, entry.vigente_hasta, entry.title_terms,
+                                        entry.body_terms, entry.body_words, entry.head_terms))
     entry.digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     return entry
 
@@ -102,9 +111,9 @@ def version_entries(document, version, sections) -> list[Entry]:
         inherited = bool(not heading_words and parents and parents[-1][1])
         title_words = parents[-1][1] if inherited else heading_words
         parents.append((level, heading_words))
-        entries.append(_finish(Entry(id=f"{version.id}:{position}:{section.orden}", numeral=numeral,
-                                     heading=heading, text=text, orden=position, **common),
-                               title_words, text_words, inherited))
+        entries.append(_seal(_finish(Entry(id=f"{version.id}:{position}:{section.orden}", numeral=numeral,
+                                           heading=heading, text=text, orden=position, **common),
+                                     title_words, text_words)))
         whole_text.append(" ".join(p for p in (numeral, heading, text) if p))
         numeral_words = analysis.words(numeral)
         whole_words += numeral_words + heading_words + text_words
@@ -114,7 +123,7 @@ def version_entries(document, version, sections) -> list[Entry]:
                           orden=-1, **common), analysis.words(document.titulo), whole_words)
     whole.body_terms = f" {SECTION_GAP} ".join(filter(None, map(_terms, parts)))
     whole.head_terms = f" {SECTION_GAP} ".join(filter(None, map(_terms, head)))
-    entries.append(whole)
+    entries.append(_seal(whole))
     return entries
 
 
