@@ -69,17 +69,10 @@ def fold(text: str) -> str:
     return NON_ASCII.sub(_fold_char, lowered)
 
 
-_TERM_OF: dict = {}  # folded word → indexed term, "" for a stop word or an overlong token (bounded)
-
-
 def term_of(word: str) -> str:
-    """The indexed term of one folded word, "" if it is not indexed (stop word, overlong token)."""
-    term = _TERM_OF.get(word)
-    if term is None:
-        term = "" if word in STOP_WORDS or len(word) > MAX_TOKEN else stem(word)
-        if len(_TERM_OF) < 200_000:
-            _TERM_OF[word] = term
-    return term
+    """The indexed term of one folded word, "" if it is not indexed (stop word, overlong token);
+    `stem` keeps its own cache."""
+    return "" if word in STOP_WORDS or len(word) > MAX_TOKEN else stem(word)
 
 
 def words(text: str) -> list[str]:

@@ -29,6 +29,7 @@ class MatchBuilder:
     def __init__(self, table: str, words: str, params: dict):
         self.table, self.words, self.params = table, words, params
         self.phrases: dict = {}  # Phrase -> its number (f<n>: a section matches it, h<n>: a cabeza does)
+        self.more = False  # a whole version may need sections that are not candidates themselves
 
     def bind(self, value) -> str:
         name = f"p{len(self.params)}"
@@ -72,8 +73,6 @@ class MatchBuilder:
             parts = [self.relaxed(c) for c in node.children]
             return None if None in parts else "(" + " OR ".join(parts) + ")"
         return None
-
-    more = False  # set when a whole version may need sections that are not candidates themselves
 
     def exact(self, node, whole: bool, implied: bool = True) -> str:
         """The condition itself, on a candidate row of `cand`. `implied`: reached from the root

@@ -129,7 +129,7 @@ def vocabulary() -> dict:
     key = tuple(_vocabulary_key())
     cache = current_app.extensions.setdefault("docs_search_vocabulary", {})
     if cache.get("key") != key:
-        counts, forms = Counter(), Counter()
+        forms = Counter()  # (folded word, word as written) → how often
         rows = db.session.execute(
             select(Document.titulo, Section.titulo, Section.texto)
             .join(Version, Section.version_id == Version.id).join(Document, Version.documento_id == Document.id)
@@ -138,11 +138,11 @@ def vocabulary() -> dict:
             for written in analysis.WORD.findall(f"{titulo} {heading} {texto}".lower()):
                 word = analysis.fold(written)
                 if 2 < len(word) <= analysis.MAX_TOKEN and not word.isdigit() and word not in analysis.STOP_WORDS:
-                    counts[word] += 1
                     forms[word, written] += 1
-        written_as = {}
-        for (word, written), _n in sorted(forms.items(), key=lambda item: item[1]):
-            written_as[word] = written  # the most frequent form is written last
+        counts, written_as = Counter(), {}
+        for (word, written), n in forms.most_common():  # the most frequent form of each word first
+            counts[word] += n
+            written_as.setdefault(word, written)
         by_letter = {}
         for word in counts:
             by_letter.setdefault(word[0], []).append(word)
